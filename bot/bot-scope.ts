@@ -22,8 +22,13 @@ export interface BotDeps {
   notices?: ((config: TrancheConfig, log: BotLog) => ReleaseNotifier) | undefined;
 }
 
-/** The logging the handlers use: Probot's pino logger satisfies it. */
+/**
+ * The logging the handlers use: Probot's pino logger satisfies it. `info` is for what the bot does
+ * and decides (a release started or ended, a refusal); what it only saw and recorded, such as a
+ * status that leaves a release open, is `debug` (LOG_LEVEL=debug shows it; the ledger keeps it).
+ */
 export interface BotLog {
+  debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
 }

@@ -26,7 +26,11 @@ export async function installationScope(
     installationId,
     htmlUrl: `https://github.com/${repo}`,
     deps,
-    log: { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) },
+    log: {
+      debug: (m: string) => app.log.debug(m),
+      info: (m: string) => app.log.info(m),
+      warn: (m: string) => app.log.warn(m),
+    },
     delivery: { id: `${event}-${at}-${deps.replica}`, repo, event, at },
   };
   const config = await readConfig(base, deps.configPaths);

@@ -74011,7 +74011,11 @@ async function installationScope(app2, deps, repo, installationId, event) {
     installationId,
     htmlUrl: `https://github.com/${repo}`,
     deps,
-    log: { info: (m) => app2.log.info(m), warn: (m) => app2.log.warn(m) },
+    log: {
+      debug: (m) => app2.log.debug(m),
+      info: (m) => app2.log.info(m),
+      warn: (m) => app2.log.warn(m)
+    },
     delivery: { id: `${event}-${at}-${deps.replica}`, repo, event, at }
   };
   const config3 = await readConfig(base, deps.configPaths);
@@ -76519,7 +76523,11 @@ ${body2}
 function botDashboard(app2, deps, settings) {
   const key = cookieKey(settings.sessionSecret);
   const origin = dashboardOrigin(settings.publicOrigin);
-  const log = { info: (m) => app2.log.info(m), warn: (m) => app2.log.warn(m) };
+  const log = {
+    debug: (m) => app2.log.debug(m),
+    info: (m) => app2.log.info(m),
+    warn: (m) => app2.log.warn(m)
+  };
   const signIn = signInRoutes({ settings, key, origin, now: deps.now, log });
   const access = dashboardAccess(app2, deps);
   const auth8 = {
@@ -77933,7 +77941,11 @@ async function handlerScope(context, deps) {
     installationId: installation?.id ?? null,
     htmlUrl: repository.html_url,
     deps,
-    log: { info: (m) => context.log.info(m), warn: (m) => context.log.warn(m) },
+    log: {
+      debug: (m) => context.log.debug(m),
+      info: (m) => context.log.info(m),
+      warn: (m) => context.log.warn(m)
+    },
     delivery: {
       id: webhookIdentity(context),
       repo: repository.full_name,
@@ -78099,9 +78111,9 @@ async function onDeploymentStatus(context, deps) {
       superseded: recording.superseded
     });
   } else {
-    scope.log.info(
-      `deployment ${deployment.id} \u2192 ${deployment.environment}: ${state} (release ${release.id})`
-    );
+    const line = `deployment ${deployment.id} \u2192 ${deployment.environment}: ${state} (release ${release.id})`;
+    if (recording.finished) scope.log.info(line);
+    else scope.log.debug(line);
     await report(scope, release, {
       edit: recording.previous !== release.state || recording.finished !== null,
       finished: recording.finished !== null,

@@ -28,7 +28,11 @@ export interface BotDashboard {
 export function botDashboard(app: Probot, deps: BotDeps, settings: DashboardSettings): BotDashboard {
   const key = cookieKey(settings.sessionSecret);
   const origin = dashboardOrigin(settings.publicOrigin);
-  const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) };
+  const log = {
+    debug: (m: string) => app.log.debug(m),
+    info: (m: string) => app.log.info(m),
+    warn: (m: string) => app.log.warn(m),
+  };
   const signIn = signInRoutes({ settings, key, origin, now: deps.now, log });
   const access = dashboardAccess(app, deps);
   const auth: DashboardAuth = {

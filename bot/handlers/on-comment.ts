@@ -131,7 +131,11 @@ export async function handlerScope(context: Context<RepoEvent>, deps: BotDeps): 
     installationId: installation?.id ?? null,
     htmlUrl: repository.html_url,
     deps,
-    log: { info: (m: string) => context.log.info(m), warn: (m: string) => context.log.warn(m) },
+    log: {
+      debug: (m: string) => context.log.debug(m),
+      info: (m: string) => context.log.info(m),
+      warn: (m: string) => context.log.warn(m),
+    },
     delivery: {
       id: webhookIdentity(context),
       repo: repository.full_name,

@@ -40,6 +40,22 @@ describe('deployment_status', () => {
     });
   });
 
+  describe('the log', () => {
+    it('says at info when a status ends the release, and keeps one that leaves it open to debug', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config().checkRuns('production', `${HTML_URL}/runs/77`).editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'in_progress', version: '1' });
+      t.github.config().editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'success', version: '1' });
+      t.github.done();
+      const lines = t.server.logs.filter((line) => line.startsWith('deployment 9001 → production'));
+      expect(lines).toEqual([
+        expect.stringMatching(/^deployment 9001 → production: success \(release \d+\)$/),
+      ]);
+    });
+  });
+
   describe('success', () => {
     it('edits the reply with 🚀 and marks the earlier successful deployment inactive', async () => {
       await twoAfterOne();
