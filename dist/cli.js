@@ -56617,6 +56617,7 @@ function namedEnvironment(project, options) {
 async function openProjectLedger(options, runtime, dir) {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
   const creating = chosen === void 0 && !existsSync3(resolve3(dir, DEFAULT_LEDGER_PATH));
+  if (creating) refuseBesideEarlierDefault(dir);
   try {
     const ledger = await openLedger(chosen?.location, dir);
     if (creating) await adviseIgnoring(dir, runtime);
@@ -56626,6 +56627,14 @@ async function openProjectLedger(options, runtime, dir) {
     const message = error62 instanceof Error ? error62.message : String(error62);
     throw new UsageError(`${from}: ${message}`, { cause: error62 });
   }
+}
+var EARLIER_DEFAULT_LEDGER = join5(".github", DEFAULT_LEDGER_PATH);
+function refuseBesideEarlierDefault(dir) {
+  const earlier = join5(dir, EARLIER_DEFAULT_LEDGER);
+  if (!existsSync3(earlier)) return;
+  throw new UsageError(
+    `the default ledger is ${join5(dir, DEFAULT_LEDGER_PATH)}, and there is none yet; the ledger an earlier Tranche kept for .github/tranche.yml is ${earlier}. Move it (from ${dir}: mv ${dirname5(EARLIER_DEFAULT_LEDGER)} ${dirname5(DEFAULT_LEDGER_PATH)}) or name it with --ledger, so that its versions and history go on; nothing was created`
+  );
 }
 function projectCommandEnv(project, options, runtime, credentials = []) {
   const ledger = ledgerCredential(chooseLedgerLocation(options.ledger, runtime.env)?.location);

@@ -93,6 +93,7 @@ export async function openProjectLedger(
 ): Promise<Ledger> {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
   const creating = chosen === undefined && !existsSync(resolve(dir, DEFAULT_LEDGER_PATH));
+  if (creating) refuseBesideEarlierDefault(dir);
   try {
     const ledger = await openLedger(chosen?.location, dir);
     if (creating) await adviseIgnoring(dir, runtime);
@@ -102,6 +103,25 @@ export async function openProjectLedger(
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(`${from}: ${message}`, { cause: error });
   }
+}
+
+/**
+ * Where Tranche kept the default ledger of a `.github/tranche.yml` before it kept it at the
+ * repository's root (beside the config then, in `.github`).
+ */
+const EARLIER_DEFAULT_LEDGER = join('.github', DEFAULT_LEDGER_PATH);
+
+/**
+ * A new default ledger beside the one an earlier Tranche kept in `.github` would start the
+ * service's versions and history over (version 1 again, its tags already taken): refused, saying
+ * how to go on with the one there is.
+ */
+function refuseBesideEarlierDefault(dir: string): void {
+  const earlier = join(dir, EARLIER_DEFAULT_LEDGER);
+  if (!existsSync(earlier)) return;
+  throw new UsageError(
+    `the default ledger is ${join(dir, DEFAULT_LEDGER_PATH)}, and there is none yet; the ledger an earlier Tranche kept for .github/tranche.yml is ${earlier}. Move it (from ${dir}: mv ${dirname(EARLIER_DEFAULT_LEDGER)} ${dirname(DEFAULT_LEDGER_PATH)}) or name it with --ledger, so that its versions and history go on; nothing was created`,
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findConfig } from '../../src/cli/find-config.ts';
@@ -88,6 +88,24 @@ environments:
     expect(realpathSync(readFileSync(p.path('where-a'), 'utf8').trim())).toBe(realpathSync(p.dir));
     expect(existsSync(p.path('.tranche/ledger.db'))).toBe(true);
     expect(existsSync(p.path('.github/.tranche'))).toBe(false);
+  });
+
+  it('will not start a new default ledger beside the one an earlier Tranche kept in .github', async () => {
+    const p = tree({ '.github/tranche.yml': CONFIG, 'src/x': '' });
+    gitInit(p.dir);
+    const earlier = await runCli(['deploy', '--ledger', '.github/.tranche/ledger.db'], { cwd: p.dir });
+    expect(earlier.code, earlier.stderr).toBe(0);
+    const refused = await runCli(['deploy'], { cwd: p.path('src') });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `the ledger an earlier Tranche kept for .github/tranche.yml is ${p.path('.github/.tranche/ledger.db')}`,
+    );
+    expect(refused.stderr).toContain('mv .github/.tranche .tranche');
+    expect(existsSync(p.path('.tranche'))).toBe(false);
+    renameSync(p.path('.github/.tranche'), p.path('.tranche'));
+    const moved = await runCli(['deploy'], { cwd: p.path('src') });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain('SUCCEEDED: 2 is live on every target');
   });
 
   describe('from a subdirectory, as a command', () => {
