@@ -77998,7 +77998,7 @@ async function onWorkflowRun(context, deps) {
 async function recordCiRun(scope, run3) {
   const loaded = loadedConfig(scope);
   if (!loaded || !run3.counts(loaded.config.verdict)) {
-    scope.log.info(
+    scope.log.debug(
       `${run3.source} ${run3.stratum} on ${run3.commit.slice(0, 7)}: not an outcome tranche.yml counts`
     );
     return;
@@ -78007,7 +78007,7 @@ async function recordCiRun(scope, run3) {
   const service = loaded.config.service;
   const version3 = await versionOfCommit(scope, service, run3.commit);
   if (version3 === null) {
-    scope.log.info(
+    scope.log.debug(
       `${run3.source} ${run3.stratum}: commit ${run3.commit.slice(0, 7)} is no version of ${service}; ignored`
     );
     return;
@@ -78052,7 +78052,7 @@ async function onDeploymentStatus(context, deps) {
   const { deployment, deployment_status: status2, repository } = context.payload;
   const tranche = trancheOf(deployment.payload);
   if (!tranche) {
-    context.log.info(
+    context.log.debug(
       `deployment ${deployment.id} in ${repository.full_name} is not a Tranche deployment; ignored`
     );
     return;

@@ -77,7 +77,7 @@ export async function onWorkflowRun(
 async function recordCiRun(scope: HandlerScope, run: CiRun): Promise<void> {
   const loaded = loadedConfig(scope);
   if (!loaded || !run.counts(loaded.config.verdict)) {
-    scope.log.info(
+    scope.log.debug(
       `${run.source} ${run.stratum} on ${run.commit.slice(0, 7)}: not an outcome tranche.yml counts`,
     );
     return;
@@ -86,7 +86,7 @@ async function recordCiRun(scope: HandlerScope, run: CiRun): Promise<void> {
   const service = loaded.config.service;
   const version = await versionOfCommit(scope, service, run.commit);
   if (version === null) {
-    scope.log.info(
+    scope.log.debug(
       `${run.source} ${run.stratum}: commit ${run.commit.slice(0, 7)} is no version of ${service}; ignored`,
     );
     return;

@@ -30,7 +30,7 @@ export async function onDeploymentStatus(
   const { deployment, deployment_status: status, repository } = context.payload;
   const tranche = trancheOf(deployment.payload);
   if (!tranche) {
-    context.log.info(
+    context.log.debug(
       `deployment ${deployment.id} in ${repository.full_name} is not a Tranche deployment; ignored`,
     );
     return;

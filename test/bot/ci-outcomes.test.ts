@@ -63,7 +63,14 @@ describe('check runs and workflow runs as outcomes', () => {
     await t.checkRun({ id: 503, name: 'e2e', conclusion: 'failure', sha: 'f'.repeat(40) });
     t.github.done();
     expect(await ciOutcomes()).toEqual([]);
-    expect(t.server.logs).toContain('check_run check:lint on ccccccc: not an outcome tranche.yml counts');
+    // Every check run of every commit comes here: the ones ignored are logged at debug only.
+    expect(t.server.debugLogs).toContain(
+      'check_run check:lint on ccccccc: not an outcome tranche.yml counts',
+    );
+    expect(t.server.debugLogs).toContain(
+      'check_run check:e2e: commit fffffff is no version of shop; ignored',
+    );
+    expect(t.server.logs.filter((line) => line.startsWith('check_run'))).toEqual([]);
   });
 
   it("ignores, without a request, conclusions that say nothing and the Action's own check runs", async () => {

@@ -49,9 +49,13 @@ describe('deployment_status', () => {
       t.github.config().editComment(5001);
       await t.status({ deploymentId: 9001, state: 'success', version: '1' });
       t.github.done();
-      const lines = t.server.logs.filter((line) => line.startsWith('deployment 9001 → production'));
-      expect(lines).toEqual([
+      const about = (lines: string[]) =>
+        lines.filter((line) => line.startsWith('deployment 9001 → production'));
+      expect(about(t.server.logs)).toEqual([
         expect.stringMatching(/^deployment 9001 → production: success \(release \d+\)$/),
+      ]);
+      expect(about(t.server.debugLogs)).toEqual([
+        expect.stringMatching(/^deployment 9001 → production: in_progress \(release \d+\)$/),
       ]);
     });
   });
@@ -180,6 +184,9 @@ describe('deployment_status', () => {
       await t.status({ deploymentId: 8002, state: 'success', foreign: true });
       t.github.done();
       expect(await t.ledger.releases({ repo: 'acme/shop' })).toEqual([]);
+      expect(t.server.debugLogs).toContain(
+        'deployment 8002 in acme/shop is not a Tranche deployment; ignored',
+      );
     });
   });
 

@@ -34,11 +34,16 @@ export const UNTHROTTLED = ProbotOctokit.defaults((options: Record<string, unkno
   throttle: { ...(options.throttle as object), enabled: false },
 }));
 
+/** pino's number for the info level. */
+const INFO = 30;
+
 export interface BotServer {
   url: string;
   bot: TrancheBot;
-  /** Every message logged, in order. */
+  /** Every message logged at info or above, in order. */
   logs: string[];
+  /** Every message logged at debug, in order. */
+  debugLogs: string[];
   /** Every line the logger wrote, whole (with any object logged beside the message). */
   logLines: string[];
   /** Signs and POSTs one webhook; resolves to the HTTP status once the bot has handled it. */
@@ -55,21 +60,24 @@ export interface Delivery {
 }
 
 /**
- * A Probot instance as production makes one (app id, key, secret), logging into `logs`; GitHub's
- * API at `baseUrl` (default api.github.com, which the tests' nock answers).
+ * A Probot instance as production makes one (app id, key, secret), logging messages at info and
+ * above into `logs` and at debug into `debugLogs`; GitHub's API at `baseUrl` (default
+ * api.github.com, which the tests' nock answers).
  */
 export function testProbot(
   logs: string[],
   baseUrl?: string,
   logLines: string[] = [],
   Octokit: typeof ProbotOctokit = UNTHROTTLED,
+  debugLogs: string[] = [],
 ): Probot {
   const log = pino(
-    { level: 'info' },
+    { level: 'debug' },
     {
       write(line: string) {
         logLines.push(line);
-        logs.push(String((JSON.parse(line) as { msg?: unknown }).msg ?? ''));
+        const { msg, level } = JSON.parse(line) as { msg?: unknown; level: number };
+        (level >= INFO ? logs : debugLogs).push(String(msg ?? ''));
       },
     },
   );
@@ -167,12 +175,14 @@ export async function startBot(options: {
   productionOctokit?: boolean;
 }): Promise<BotServer> {
   const logs: string[] = [];
+  const debugLogs: string[] = [];
   const logLines: string[] = [];
   const probot = testProbot(
     logs,
     undefined,
     logLines,
     options.productionOctokit ? BotProbotOctokit : UNTHROTTLED,
+    debugLogs,
   );
   const bot = trancheBot({
     ledger: options.ledger,
@@ -187,6 +197,7 @@ export async function startBot(options: {
     url: server.url,
     bot,
     logs,
+    debugLogs,
     logLines,
     deliver: (event, payload, deliveryOptions) => deliver(server.url, event, payload, deliveryOptions),
     postOutcomes: (body, postOptions) => postOutcomes(server.url, body, postOptions),
