@@ -2,6 +2,7 @@
  * What every handler works with: the bot's dependencies (ledger, clock), the repository and its
  * client, the delivery being handled, and the repository's settings from tranche.yml.
  */
+import type { Probot } from 'probot';
 import type { LoadedConfig } from '../src/config/load.ts';
 import { type BotConfig, botSchema, type TrancheConfig } from '../src/config/schema.ts';
 import type { Logger as DeploymentLogger } from '../src/github/deployments.ts';
@@ -31,6 +32,11 @@ export interface BotLog {
   debug(message: string): void;
   info(message: string): void;
   warn(message: string): void;
+}
+
+/** Probot's logger (an app's or a webhook's) as the handlers' BotLog. */
+export function botLog(log: Pick<Probot['log'], 'debug' | 'info' | 'warn'>): BotLog {
+  return { debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m) };
 }
 
 export interface HandlerScope extends RepoScope {

@@ -4,7 +4,7 @@
  */
 import type { Probot } from 'probot';
 import { httpStatus } from '../src/github/client.ts';
-import { type BotDeps, botSettings, type HandlerScope } from './bot-scope.ts';
+import { type BotDeps, botLog, botSettings, type HandlerScope } from './bot-scope.ts';
 import type { BotOctokit } from './github/bot-octokit.ts';
 import { readConfig } from './github/read-config.ts';
 
@@ -26,11 +26,7 @@ export async function installationScope(
     installationId,
     htmlUrl: `https://github.com/${repo}`,
     deps,
-    log: {
-      debug: (m: string) => app.log.debug(m),
-      info: (m: string) => app.log.info(m),
-      warn: (m: string) => app.log.warn(m),
-    },
+    log: botLog(app.log),
     delivery: { id: `${event}-${at}-${deps.replica}`, repo, event, at },
   };
   const config = await readConfig(base, deps.configPaths);

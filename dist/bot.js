@@ -71886,66 +71886,6 @@ function messageOf(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
 }
 
-// src/config/errors.ts
-var ConfigError = class extends Error {
-  issues;
-  constructor(issues) {
-    const clipped = issues.map((issue2) => ({ ...issue2, message: clipMessage(issue2.message) }));
-    super(clipped.map(formatIssue).join("\n"));
-    this.name = "ConfigError";
-    this.issues = clipped;
-  }
-};
-var UnknownEnvironmentError = class extends Error {
-  environment;
-  known;
-  constructor(environment2, known) {
-    super(`environment '${environment2}' is not defined; known environments: ${known.join(", ") || "(none)"}`);
-    this.name = "UnknownEnvironmentError";
-    this.environment = environment2;
-    this.known = known;
-  }
-};
-var UnreadInventoryError = class extends Error {
-  constructor(environment2, component2) {
-    super(`the targets of ${environment2}/${component2} come from an inventory that was not read`);
-    this.name = "UnreadInventoryError";
-  }
-};
-var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
-var LONG_WORD = 120;
-var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
-var LONG_MESSAGE = 500;
-function clipMessage(message) {
-  return clip(clipLongWords(message), LONG_MESSAGE);
-}
-function clip(text2, length) {
-  return text2.length <= length ? text2 : `${text2.slice(0, length)}\u2026 (${text2.length} characters)`;
-}
-function clipLongWords(text2) {
-  return text2.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
-}
-function formatPath(path8) {
-  let text2 = "";
-  for (const whole of path8) {
-    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
-    if (typeof segment === "number") text2 += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
-    else text2 += `[${JSON.stringify(segment)}]`;
-  }
-  return text2;
-}
-function formatIssue(issue2) {
-  const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
-  const path8 = formatPath(issue2.path);
-  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
-}
-
-// src/config/targets.ts
-function listedTargets(targets) {
-  return Array.isArray(targets) ? targets : [];
-}
-
 // src/engine/categories.ts
 var COVERAGES = ["all", "pairwise"];
 function selectCanaries(targets, spec) {
@@ -72100,294 +72040,6 @@ function declaredValueReport(targets, spec) {
   return { missing, undeclared, unlabelled };
 }
 
-// src/config/fleet-checks.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config3, ctx) {
-  if (isRecord(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path8, ctx) {
-  if (!isRecord(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.requires) || typeof config3.service !== "string") return;
-  if (!Object.hasOwn(config3.requires, config3.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config3.service],
-    message: `a service cannot require itself (${config3.service}); list the services it depends on`
-  });
-}
-function trackIssues(config3, ctx) {
-  if (!isRecord(config3) || !Array.isArray(config3.tracks)) return;
-  const environments = isRecord(config3.environments) ? config3.environments : {};
-  config3.tracks.forEach((track2, index) => {
-    if (!isRecord(track2)) return;
-    if (index === 0 && track2.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (track2.environments === void 0 && track2.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track2.environments)) return;
-    track2.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path8 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `no target of ${name} carries ${selectorText(track2.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment2, selector) {
-  const components = isRecord(environment2) ? environment2.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component2) => isRecord(component2) && // An inventory's targets are known only once it is read: it may hold one.
-    (!Array.isArray(component2.targets) || component2.targets.some((target) => {
-      const labels = isRecord(target) && isRecord(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
-      );
-    }))
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
-}
-
-// src/config/track-environments.ts
-function trackEnvironments(config3) {
-  const earlier = /* @__PURE__ */ new Set();
-  return (config3.tracks ?? []).map((track2) => {
-    const chosen = chooseEnvironments(config3, track2, earlier);
-    for (const environment2 of chosen.environments) earlier.add(environment2);
-    return chosen;
-  });
-}
-function chooseEnvironments(config3, track2, earlier) {
-  const listed2 = track2.environments;
-  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
-  const spec = {
-    labels: [...track2.categories.labels],
-    coverage: track2.categories.coverage,
-    values: track2.categories.values
-  };
-  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
-    (environment2) => track2.targets === void 0 || readsInventory(config3, environment2) || matchingTargets(config3, environment2, track2.targets).length > 0
-  );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
-  if (items.length === 0) {
-    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
-    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
-    return { track: track2.name, environments: [], problem: `${none} ${why}` };
-  }
-  if (!hasCategoryLabels(items, spec)) {
-    return {
-      track: track2.name,
-      environments: [],
-      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
-    };
-  }
-  const selection = selectCanaries(items, spec);
-  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
-}
-function trackChoiceIssues(config3, ctx) {
-  trackEnvironments(config3).forEach((choice, index) => {
-    if (choice.problem === void 0) return;
-    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
-  });
-}
-function environmentLabels(config3, environment2) {
-  return { ...environmentOf(config3, environment2)?.labels ?? {} };
-}
-function matchingTargets(config3, environment2, selector) {
-  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => listedTargets(c.targets)).filter(
-    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
-  ).map((t) => t.name);
-  return [...new Set(targets)];
-}
-function readsInventory(config3, environment2) {
-  return (environmentOf(config3, environment2)?.components ?? []).some((c) => !Array.isArray(c.targets));
-}
-function environmentOf(config3, environment2) {
-  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-}
-
-// src/config/resolve.ts
-function resolveEnvironment(config3, environment2, options2 = {}) {
-  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
-  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
-  return {
-    service: config3.service,
-    versionTemplate: config3.version,
-    labels: { ...settings.labels },
-    onFailure: settings.onFailure,
-    ...settings.url === void 0 ? {} : { url: settings.url },
-    components: settings.components.map((component2) => ({
-      ...resolveComponent(component2, config3.checks, environment2, options2.unread ?? "fail"),
-      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
-    }))
-  };
-}
-function resolveCategories(categories) {
-  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
-}
-function resolveConstraints(config3) {
-  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
-  const constraints = { requires: { ...config3.requires ?? {} } };
-  if (config3.migrations) {
-    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
-  }
-  return constraints;
-}
-function resolveTracks(config3) {
-  const chosen = trackEnvironments(config3);
-  return (config3.tracks ?? []).map((track2, index) => {
-    const { environments, selection } = chosen[index];
-    const selector = track2.targets;
-    return {
-      name: track2.name,
-      bakeMs: track2.bake,
-      promote: index === 0 ? "auto" : track2.promote ?? "auto",
-      members: environments.map(
-        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
-      ),
-      ...selection ? { categories: selection } : {}
-    };
-  });
-}
-function resolveVerdictSettings(config3) {
-  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
-  return { alpha, minSamples, minEffect, strata, rollback };
-}
-function resolveComponent(component2, checks, environment2, unread) {
-  if (!Array.isArray(component2.targets) && unread === "fail") {
-    throw new UnreadInventoryError(environment2, component2.name);
-  }
-  const batch = component2.deployBatch !== void 0;
-  return {
-    name: component2.name,
-    targets: listedTargets(component2.targets).map((target) => ({
-      name: target.name,
-      labels: { ...target.labels }
-    })),
-    deploy: batch ? component2.deployBatch : component2.deploy,
-    rollback: batch ? component2.rollbackBatch : component2.rollback,
-    ...batch ? { commandsPer: "batch", checkBatch: component2.checkBatch } : {},
-    timeoutMs: component2.timeout,
-    rollout: resolveRollout(component2.rollout),
-    checks: component2.checks.map((name) => resolveCheck(name, checks))
-  };
-}
-function resolveRollout(rollout) {
-  return {
-    first: rollout.first,
-    growth: rollout.growth,
-    maxBatch: rollout.maxBatch,
-    parallel: rollout.parallel,
-    bakeMs: rollout.bake,
-    checkIntervalMs: rollout.checkEvery,
-    rollbackParallel: rollout.rollbackParallel
-  };
-}
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
-  if ("http" in check2) {
-    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
-    const auth8 = requestAuth(check2.http);
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
-  }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
-  const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
-}
-function requestAuth(c) {
-  if (c.auth === void 0 && c.headers === void 0) return void 0;
-  return { ...c.auth, headers: c.headers };
-}
-function resolvePrometheus(name, c) {
-  return {
-    kind: "prometheus",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    query: c.query,
-    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
-    max: c.max,
-    min: c.min,
-    unit: c.unit,
-    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
-    timeoutMs: c.timeout
-  };
-}
-function resolveAnalysis(name, c) {
-  return {
-    kind: "analysis",
-    observes: "batch",
-    name,
-    server: c.url,
-    auth: requestAuth(c),
-    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
-    alpha: c.alpha,
-    onInconclusive: c.onInconclusive,
-    failOn: c.failOn,
-    scrapeIntervalMs: c.scrapeInterval,
-    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
-    timeoutMs: c.timeout
-  };
-}
-function resolveSeries(c) {
-  return {
-    type: "series",
-    query: c.query,
-    stepMs: c.step,
-    direction: c.direction,
-    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
-      kind: "mann-whitney",
-      confidence: c.confidence,
-      tolerance: c.tolerance,
-      allowedIncrease: c.allowedIncrease,
-      allowedDecrease: c.allowedDecrease
-    }
-  };
-}
-
 // src/engine/constraints.ts
 var import_semver = __toESM(require_semver2(), 1);
 function unmetConstraints(check2) {
@@ -72515,12 +72167,12 @@ function parseText(text2) {
 }
 
 // src/config/cross-checks.ts
-function isRecord2(value) {
+function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function nameOf(item) {
   if (typeof item === "string") return item;
-  return isRecord2(item) && typeof item.name === "string" ? item.name : void 0;
+  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
 }
 function duplicateNameIssues(kind) {
   return (items, ctx) => {
@@ -72541,14 +72193,14 @@ function duplicateNameIssues(kind) {
   };
 }
 function checkReferenceIssues(config3, ctx) {
-  if (!isRecord2(config3) || !isRecord2(config3.environments)) return;
-  const defined = isRecord2(config3.checks) ? config3.checks : {};
+  if (!isRecord(config3) || !isRecord(config3.environments)) return;
+  const defined = isRecord(config3.checks) ? config3.checks : {};
   for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord2(settings) ? settings.components : void 0;
+    const components = isRecord(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component2, index) => {
       const path8 = ["environments", environment2, "components", index, "checks"];
-      reportUndefinedChecks(isRecord2(component2) ? component2.checks : void 0, defined, path8, ctx);
+      reportUndefinedChecks(isRecord(component2) ? component2.checks : void 0, defined, path8, ctx);
     });
   }
 }
@@ -72564,18 +72216,18 @@ function reportUndefinedChecks(references, defined, path8, ctx) {
   });
 }
 function analysisBakeIssues(config3, ctx) {
-  if (!isRecord2(config3) || !isRecord2(config3.environments) || !isRecord2(config3.checks)) return;
+  if (!isRecord(config3) || !isRecord(config3.environments) || !isRecord(config3.checks)) return;
   const checks = config3.checks;
   for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord2(settings) ? settings.components : void 0;
+    const components = isRecord(settings) ? settings.components : void 0;
     if (!Array.isArray(components)) continue;
     components.forEach((component2, index) => {
-      if (!isRecord2(component2) || !Array.isArray(component2.checks)) return;
-      const rollout = isRecord2(component2.rollout) ? component2.rollout : {};
+      if (!isRecord(component2) || !Array.isArray(component2.checks)) return;
+      const rollout = isRecord(component2.rollout) ? component2.rollout : {};
       if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
       component2.checks.forEach((reference, at) => {
         const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord2(check2) || !("analysis" in check2)) return;
+        if (!isRecord(check2) || !("analysis" in check2)) return;
         ctx.addIssue({
           code: "custom",
           path: ["environments", environment2, "components", index, "checks", at],
@@ -72584,6 +72236,95 @@ function analysisBakeIssues(config3, ctx) {
       });
     });
   }
+}
+
+// src/config/fleet-checks.ts
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config3, ctx) {
+  if (isRecord2(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path8, ctx) {
+  if (!isRecord2(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord2(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config3, ctx) {
+  if (!isRecord2(config3) || !isRecord2(config3.requires) || typeof config3.service !== "string") return;
+  if (!Object.hasOwn(config3.requires, config3.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config3.service],
+    message: `a service cannot require itself (${config3.service}); list the services it depends on`
+  });
+}
+function trackIssues(config3, ctx) {
+  if (!isRecord2(config3) || !Array.isArray(config3.tracks)) return;
+  const environments = isRecord2(config3.environments) ? config3.environments : {};
+  config3.tracks.forEach((track2, index) => {
+    if (!isRecord2(track2)) return;
+    if (index === 0 && track2.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track2.environments === void 0 && track2.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track2.environments)) return;
+    track2.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path8 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord2(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `no target of ${name} carries ${selectorText(track2.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment2, selector) {
+  const components = isRecord2(environment2) ? environment2.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component2) => isRecord2(component2) && // An inventory's targets are known only once it is read: it may hold one.
+    (!Array.isArray(component2.targets) || component2.targets.some((target) => {
+      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
+      );
+    }))
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
 }
 
 // src/notify/kinds.ts
@@ -73184,6 +72925,9 @@ function trackHeldNotice(request2) {
 }
 
 // bot/bot-scope.ts
+function botLog(log) {
+  return { debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m) };
+}
 function botSettings(config3) {
   return config3.state === "loaded" ? config3.loaded.config.bot : botSchema.parse({});
 }
@@ -73199,6 +72943,265 @@ function releaseNotifier(scope) {
 }
 function deploymentLogger(log) {
   return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
+}
+
+// src/config/errors.ts
+var ConfigError = class extends Error {
+  issues;
+  constructor(issues) {
+    const clipped = issues.map((issue2) => ({ ...issue2, message: clipMessage(issue2.message) }));
+    super(clipped.map(formatIssue).join("\n"));
+    this.name = "ConfigError";
+    this.issues = clipped;
+  }
+};
+var UnknownEnvironmentError = class extends Error {
+  environment;
+  known;
+  constructor(environment2, known) {
+    super(`environment '${environment2}' is not defined; known environments: ${known.join(", ") || "(none)"}`);
+    this.name = "UnknownEnvironmentError";
+    this.environment = environment2;
+    this.known = known;
+  }
+};
+var UnreadInventoryError = class extends Error {
+  constructor(environment2, component2) {
+    super(`the targets of ${environment2}/${component2} come from an inventory that was not read`);
+    this.name = "UnreadInventoryError";
+  }
+};
+var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+var LONG_WORD = 120;
+var LONG_WORDS = new RegExp(`\\S{${LONG_WORD + 1},}`, "g");
+var LONG_MESSAGE = 500;
+function clipMessage(message) {
+  return clip(clipLongWords(message), LONG_MESSAGE);
+}
+function clip(text2, length) {
+  return text2.length <= length ? text2 : `${text2.slice(0, length)}\u2026 (${text2.length} characters)`;
+}
+function clipLongWords(text2) {
+  return text2.replace(LONG_WORDS, (word) => clip(word, LONG_WORD));
+}
+function formatPath(path8) {
+  let text2 = "";
+  for (const whole of path8) {
+    const segment = typeof whole === "string" ? clip(whole, LONG_WORD) : whole;
+    if (typeof segment === "number") text2 += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) text2 += text2 === "" ? segment : `.${segment}`;
+    else text2 += `[${JSON.stringify(segment)}]`;
+  }
+  return text2;
+}
+function formatIssue(issue2) {
+  const position = issue2.line === void 0 ? "" : `:${issue2.line}:${issue2.column ?? 1}`;
+  const path8 = formatPath(issue2.path);
+  return `${issue2.file}${position}${path8 === "" ? "" : ` ${path8}`}: ${issue2.message}`;
+}
+
+// src/config/targets.ts
+function listedTargets(targets) {
+  return Array.isArray(targets) ? targets : [];
+}
+
+// src/config/track-environments.ts
+function trackEnvironments(config3) {
+  const earlier = /* @__PURE__ */ new Set();
+  return (config3.tracks ?? []).map((track2) => {
+    const chosen = chooseEnvironments(config3, track2, earlier);
+    for (const environment2 of chosen.environments) earlier.add(environment2);
+    return chosen;
+  });
+}
+function chooseEnvironments(config3, track2, earlier) {
+  const listed2 = track2.environments;
+  if (track2.categories === void 0) return { track: track2.name, environments: [...listed2 ?? []] };
+  const spec = {
+    labels: [...track2.categories.labels],
+    coverage: track2.categories.coverage,
+    values: track2.categories.values
+  };
+  const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
+    (environment2) => track2.targets === void 0 || readsInventory(config3, environment2) || matchingTargets(config3, environment2, track2.targets).length > 0
+  );
+  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
+  if (items.length === 0) {
+    const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
+    const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
+    return { track: track2.name, environments: [], problem: `${none} ${why}` };
+  }
+  if (!hasCategoryLabels(items, spec)) {
+    return {
+      track: track2.name,
+      environments: [],
+      problem: `no environment among ${among.join(", ")} carries ${spec.labels.join(" or ")} (set them under environments.<name>.labels)`
+    };
+  }
+  const selection = selectCanaries(items, spec);
+  return { track: track2.name, environments: selection.canaries.map((c) => c.target), selection };
+}
+function trackChoiceIssues(config3, ctx) {
+  trackEnvironments(config3).forEach((choice, index) => {
+    if (choice.problem === void 0) return;
+    ctx.addIssue({ code: "custom", path: ["tracks", index, "categories"], message: choice.problem });
+  });
+}
+function environmentLabels(config3, environment2) {
+  return { ...environmentOf(config3, environment2)?.labels ?? {} };
+}
+function matchingTargets(config3, environment2, selector) {
+  const targets = (environmentOf(config3, environment2)?.components ?? []).flatMap((c) => listedTargets(c.targets)).filter(
+    (t) => Object.entries(selector).every(([k, v]) => Object.hasOwn(t.labels, k) && t.labels[k] === v)
+  ).map((t) => t.name);
+  return [...new Set(targets)];
+}
+function readsInventory(config3, environment2) {
+  return (environmentOf(config3, environment2)?.components ?? []).some((c) => !Array.isArray(c.targets));
+}
+function environmentOf(config3, environment2) {
+  return Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+}
+
+// src/config/resolve.ts
+function resolveEnvironment(config3, environment2, options2 = {}) {
+  const settings = Object.hasOwn(config3.environments, environment2) ? config3.environments[environment2] : void 0;
+  if (!settings) throw new UnknownEnvironmentError(environment2, Object.keys(config3.environments));
+  return {
+    service: config3.service,
+    versionTemplate: config3.version,
+    labels: { ...settings.labels },
+    onFailure: settings.onFailure,
+    ...settings.url === void 0 ? {} : { url: settings.url },
+    components: settings.components.map((component2) => ({
+      ...resolveComponent(component2, config3.checks, environment2, options2.unread ?? "fail"),
+      ...config3.categories ? { categories: resolveCategories(config3.categories) } : {}
+    }))
+  };
+}
+function resolveCategories(categories) {
+  return { labels: [...categories.labels], coverage: categories.coverage, values: categories.values };
+}
+function resolveConstraints(config3) {
+  if (config3.requires === void 0 && config3.migrations === void 0) return void 0;
+  const constraints = { requires: { ...config3.requires ?? {} } };
+  if (config3.migrations) {
+    constraints.migrations = { schema: config3.migrations.schema, reads: [...config3.migrations.reads] };
+  }
+  return constraints;
+}
+function resolveTracks(config3) {
+  const chosen = trackEnvironments(config3);
+  return (config3.tracks ?? []).map((track2, index) => {
+    const { environments, selection } = chosen[index];
+    const selector = track2.targets;
+    return {
+      name: track2.name,
+      bakeMs: track2.bake,
+      promote: index === 0 ? "auto" : track2.promote ?? "auto",
+      members: environments.map(
+        (environment2) => selector === void 0 ? { environment: environment2 } : { environment: environment2, targets: matchingTargets(config3, environment2, selector) }
+      ),
+      ...selection ? { categories: selection } : {}
+    };
+  });
+}
+function resolveVerdictSettings(config3) {
+  const { alpha, minSamples, minEffect, strata, rollback } = config3.verdict;
+  return { alpha, minSamples, minEffect, strata, rollback };
+}
+function resolveComponent(component2, checks, environment2, unread) {
+  if (!Array.isArray(component2.targets) && unread === "fail") {
+    throw new UnreadInventoryError(environment2, component2.name);
+  }
+  const batch = component2.deployBatch !== void 0;
+  return {
+    name: component2.name,
+    targets: listedTargets(component2.targets).map((target) => ({
+      name: target.name,
+      labels: { ...target.labels }
+    })),
+    deploy: batch ? component2.deployBatch : component2.deploy,
+    rollback: batch ? component2.rollbackBatch : component2.rollback,
+    ...batch ? { commandsPer: "batch", checkBatch: component2.checkBatch } : {},
+    timeoutMs: component2.timeout,
+    rollout: resolveRollout(component2.rollout),
+    checks: component2.checks.map((name) => resolveCheck(name, checks))
+  };
+}
+function resolveRollout(rollout) {
+  return {
+    first: rollout.first,
+    growth: rollout.growth,
+    maxBatch: rollout.maxBatch,
+    parallel: rollout.parallel,
+    bakeMs: rollout.bake,
+    checkIntervalMs: rollout.checkEvery,
+    rollbackParallel: rollout.rollbackParallel
+  };
+}
+function resolveCheck(name, checks) {
+  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
+  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+  if ("http" in check2) {
+    const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
+    const auth8 = requestAuth(check2.http);
+    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
+  }
+  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  const { command, max, min, unit, timeout } = check2;
+  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+}
+function requestAuth(c) {
+  if (c.auth === void 0 && c.headers === void 0) return void 0;
+  return { ...c.auth, headers: c.headers };
+}
+function resolvePrometheus(name, c) {
+  return {
+    kind: "prometheus",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    query: c.query,
+    range: c.range === void 0 ? void 0 : { rangeMs: c.range, stepMs: c.step, reduce: c.reduce },
+    max: c.max,
+    min: c.min,
+    unit: c.unit,
+    deviation: c.deviation && { baseline: c.deviation.baseline, historyMs: c.deviation.history },
+    timeoutMs: c.timeout
+  };
+}
+function resolveAnalysis(name, c) {
+  return {
+    kind: "analysis",
+    observes: "batch",
+    name,
+    server: c.url,
+    auth: requestAuth(c),
+    metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
+    alpha: c.alpha,
+    onInconclusive: c.onInconclusive,
+    failOn: c.failOn,
+    scrapeIntervalMs: c.scrapeInterval,
+    baseline: c.baseline && { targets: c.baseline.targets, labels: c.baseline.labels },
+    timeoutMs: c.timeout
+  };
+}
+function resolveSeries(c) {
+  return {
+    type: "series",
+    query: c.query,
+    stepMs: c.step,
+    direction: c.direction,
+    test: c.test === "sequential" ? { kind: "sequential", minEffect: c.minEffect } : {
+      kind: "mann-whitney",
+      confidence: c.confidence,
+      tolerance: c.tolerance,
+      allowedIncrease: c.allowedIncrease,
+      allowedDecrease: c.allowedDecrease
+    }
+  };
 }
 
 // bot/commands/registry.ts
@@ -74011,11 +74014,7 @@ async function installationScope(app2, deps, repo, installationId, event) {
     installationId,
     htmlUrl: `https://github.com/${repo}`,
     deps,
-    log: {
-      debug: (m) => app2.log.debug(m),
-      info: (m) => app2.log.info(m),
-      warn: (m) => app2.log.warn(m)
-    },
+    log: botLog(app2.log),
     delivery: { id: `${event}-${at}-${deps.replica}`, repo, event, at }
   };
   const config3 = await readConfig(base, deps.configPaths);
@@ -76523,11 +76522,7 @@ ${body2}
 function botDashboard(app2, deps, settings) {
   const key = cookieKey(settings.sessionSecret);
   const origin = dashboardOrigin(settings.publicOrigin);
-  const log = {
-    debug: (m) => app2.log.debug(m),
-    info: (m) => app2.log.info(m),
-    warn: (m) => app2.log.warn(m)
-  };
+  const log = botLog(app2.log);
   const signIn = signInRoutes({ settings, key, origin, now: deps.now, log });
   const access = dashboardAccess(app2, deps);
   const auth8 = {
@@ -77941,11 +77936,7 @@ async function handlerScope(context, deps) {
     installationId: installation?.id ?? null,
     htmlUrl: repository.html_url,
     deps,
-    log: {
-      debug: (m) => context.log.debug(m),
-      info: (m) => context.log.info(m),
-      warn: (m) => context.log.warn(m)
-    },
+    log: botLog(context.log),
     delivery: {
       id: webhookIdentity(context),
       repo: repository.full_name,

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
 import { createDashboardHandler, type DashboardAuth } from '../../src/dashboard/host.ts';
-import type { BotDeps } from '../bot-scope.ts';
+import { type BotDeps, botLog } from '../bot-scope.ts';
 import { dashboardAccess } from './access.ts';
 import { botActions } from './actions.ts';
 import { dashboardOrigin } from './origin.ts';
@@ -28,11 +28,7 @@ export interface BotDashboard {
 export function botDashboard(app: Probot, deps: BotDeps, settings: DashboardSettings): BotDashboard {
   const key = cookieKey(settings.sessionSecret);
   const origin = dashboardOrigin(settings.publicOrigin);
-  const log = {
-    debug: (m: string) => app.log.debug(m),
-    info: (m: string) => app.log.info(m),
-    warn: (m: string) => app.log.warn(m),
-  };
+  const log = botLog(app.log);
   const signIn = signInRoutes({ settings, key, origin, now: deps.now, log });
   const access = dashboardAccess(app, deps);
   const auth: DashboardAuth = {

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'probot';
 import { httpStatus, redactedMessage } from '../../src/github/client.ts';
-import { type BotDeps, botSettings, type HandlerScope } from '../bot-scope.ts';
+import { type BotDeps, botLog, botSettings, type HandlerScope } from '../bot-scope.ts';
 import type { Command } from '../commands/command-schema.ts';
 import { parseCommand } from '../commands/parse-command.ts';
 import { COMMANDS, ISSUE_COMMANDS } from '../commands/registry.ts';
@@ -131,11 +131,7 @@ export async function handlerScope(context: Context<RepoEvent>, deps: BotDeps): 
     installationId: installation?.id ?? null,
     htmlUrl: repository.html_url,
     deps,
-    log: {
-      debug: (m: string) => context.log.debug(m),
-      info: (m: string) => context.log.info(m),
-      warn: (m: string) => context.log.warn(m),
-    },
+    log: botLog(context.log),
     delivery: {
       id: webhookIdentity(context),
       repo: repository.full_name,
