@@ -56520,6 +56520,15 @@ async function inspectWorkTree(dir) {
     return void 0;
   }
 }
+async function commitNamed(dir, name) {
+  try {
+    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${name}^{commit}`];
+    const { stdout } = await run("git", args, { cwd: dir });
+    return stdout.trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
 async function repoRelativePath(file2) {
   try {
     const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dirname4(file2) });
@@ -68523,7 +68532,14 @@ async function traceableCommit(options, dir) {
       `uncommitted changes in ${dir} (${tree.dirty.length} file(s), e.g. ${tree.dirty[0]?.trim()}): commit them so the deploy is traceable, or pass --allow-dirty`
     );
   }
-  return { commit: options.commit ?? tree?.commit ?? null, dirty: (tree?.dirty.length ?? 0) > 0 };
+  const dirty = (tree?.dirty.length ?? 0) > 0;
+  if (options.commit === void 0 || tree === void 0)
+    return { commit: options.commit ?? tree?.commit ?? null, dirty };
+  const commit = await commitNamed(dir, options.commit);
+  if (commit === void 0) {
+    throw new UsageError(`--commit ${options.commit}: no such commit in the git repository at ${dir}`);
+  }
+  return { commit, dirty };
 }
 async function execute(spec, ledger, options, runtime, commands) {
   const controller = new AbortController();

@@ -32,6 +32,20 @@ export async function inspectWorkTree(dir: string): Promise<WorkTree | undefined
   }
 }
 
+/**
+ * The full SHA of the commit `name` (a SHA, short or whole, a tag, a branch) names in dir's
+ * repository; undefined when it names none.
+ */
+export async function commitNamed(dir: string, name: string): Promise<string | undefined> {
+  try {
+    const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`];
+    const { stdout } = await run('git', args, { cwd: dir });
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A file's path from the root of the git work tree holding it (as GitHub names files); undefined outside one. */
 export async function repoRelativePath(file: string): Promise<string | undefined> {
   try {

@@ -196,6 +196,20 @@ exec ./record.sh`;
       expect(result.commit).toBe(head);
     });
 
+    it('records the full SHA of the commit --commit names, and refuses a name that is no commit', async () => {
+      const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n' });
+      const head = git(f.dir, 'rev-parse', 'HEAD').toString().trim();
+      const refused = await f.deploy('--commit', 'zzz');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`--commit zzz: no such commit in the git repository at ${f.dir}`);
+      const short = await f.deploy('--commit', head.slice(0, 7));
+      expect(short.code, short.stderr).toBe(0);
+      expect(short.result.commit).toBe(head);
+      const option = await f.deploy('--commit', '--help');
+      expect(option.code).toBe(2);
+      expect(option.stderr).toContain('--commit --help: no such commit');
+    });
+
     it('never counts the default ledger as a change, and says once how to ignore it', async () => {
       const f = committedFleet({ '.gitignore': 'state/\n' });
       const first = await f.deploy();

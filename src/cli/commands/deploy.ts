@@ -19,7 +19,7 @@ import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { runActor } from '../actor.ts';
 import { withDeployLock } from '../deploy-lock.ts';
-import { inspectWorkTree } from '../git.ts';
+import { commitNamed, inspectWorkTree } from '../git.ts';
 import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
   type CommonOptions,
@@ -143,7 +143,11 @@ async function preparedRelease(source: VersionSource, request: PrepareRequest): 
   }
 }
 
-/** Every deploy is traceable to a commit: refuse uncommitted changes unless --allow-dirty. */
+/**
+ * Every deploy is traceable to a commit: refuse uncommitted changes unless --allow-dirty. In a git
+ * work tree --commit must name a commit of the repository, recorded by its full SHA; outside one
+ * it is taken as given.
+ */
 async function traceableCommit(options: DeployOptions, dir: string) {
   const tree = await inspectWorkTree(dir);
   if (tree && tree.dirty.length > 0 && !options.allowDirty) {
@@ -152,7 +156,14 @@ async function traceableCommit(options: DeployOptions, dir: string) {
         'commit them so the deploy is traceable, or pass --allow-dirty',
     );
   }
-  return { commit: options.commit ?? tree?.commit ?? null, dirty: (tree?.dirty.length ?? 0) > 0 };
+  const dirty = (tree?.dirty.length ?? 0) > 0;
+  if (options.commit === undefined || tree === undefined)
+    return { commit: options.commit ?? tree?.commit ?? null, dirty };
+  const commit = await commitNamed(dir, options.commit);
+  if (commit === undefined) {
+    throw new UsageError(`--commit ${options.commit}: no such commit in the git repository at ${dir}`);
+  }
+  return { commit, dirty };
 }
 
 /** Run the release, cancelling it (with rollback per onFailure) on SIGINT or SIGTERM. */
