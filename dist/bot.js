@@ -74775,7 +74775,9 @@ async function evaluateVerdict(ledger, service, version3, settings, context) {
     at: context.now
   }) : null;
   const records = recorded ? [...history, recorded] : history;
-  return { computed, standing: effectiveVerdict(records), recorded };
+  const standing = effectiveVerdict(records);
+  const now = standing.kind === "computed" ? { message: computed.message, evidence: { ...computed.evidence } } : {};
+  return { computed, standing: { ...standing, ...now }, recorded };
 }
 function earlierDecision(history, baseline) {
   const bad = history.find(

@@ -58604,7 +58604,9 @@ async function evaluateVerdict(ledger, service, version2, settings, context2) {
     at: context2.now
   }) : null;
   const records = recorded ? [...history, recorded] : history;
-  return { computed, standing: effectiveVerdict(records), recorded };
+  const standing = effectiveVerdict(records);
+  const now = standing.kind === "computed" ? { message: computed.message, evidence: { ...computed.evidence } } : {};
+  return { computed, standing: { ...standing, ...now }, recorded };
 }
 function earlierDecision(history, baseline) {
   const bad = history.find(
@@ -69768,12 +69770,12 @@ async function verdictCommand(options, runtime) {
   const settings = resolveVerdictSettings(config2);
   const service = config2.service;
   return withLedger(options, runtime, project.dir, async (ledger) => {
-    const versions = options.version ? [options.version] : await versionsJudged(ledger, service);
+    const named = options.version;
+    const versions = named ? await hasOutcomesOrVerdict(ledger, service, named) ? [named] : [] : await versionsJudged(ledger, service);
     if (versions.length === 0) {
-      runtime.stdout.write(
-        options.json ? "[]\n" : `no outcomes of ${service} reported yet (tranche report)
-`
-      );
+      const what = named ? `${service} ${named}` : service;
+      runtime.stdout.write(options.json ? "[]\n" : `no outcomes of ${what} reported yet (tranche report)
+`);
       return 0;
     }
     const results = [];
@@ -69827,6 +69829,10 @@ async function versionsJudged(ledger, service) {
   const seen = [...await ledger.outcomes({ service }), ...await ledger.verdicts(service)];
   for (const { version: version2, at } of seen) first.set(version2, Math.min(at, first.get(version2) ?? at));
   return [...first.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+}
+async function hasOutcomesOrVerdict(ledger, service, version2) {
+  const verdicts = await ledger.verdicts(service, version2);
+  return verdicts.length > 0 || (await ledger.outcomes({ service, versions: [version2] })).length > 0;
 }
 async function markCommand(verdict, version2, options, runtime) {
   const reason = options.reason?.trim();

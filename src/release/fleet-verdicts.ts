@@ -69,7 +69,10 @@ async function earlierVersions(
 
 export interface EvaluatedVerdict {
   computed: ComputedVerdict;
-  /** The verdict that stands after this evaluation: an override, if any, else the computed one. */
+  /**
+   * The verdict that stands after this evaluation: an override, if any, else the computed one,
+   * recorded when it was reached and told with the evidence of now (its message and evidence).
+   */
   standing: VerdictRecord;
   /** The record written now; null when the computed verdict had not changed since the last one. */
   recorded: VerdictRecord | null;
@@ -110,7 +113,11 @@ export async function evaluateVerdict(
       })
     : null;
   const records = recorded ? [...history, recorded] : history;
-  return { computed, standing: effectiveVerdict(records) as VerdictRecord, recorded };
+  const standing = effectiveVerdict(records) as VerdictRecord;
+  // Unchanged since it was recorded (verdict and reason), so only its count and evidence moved on.
+  const now =
+    standing.kind === 'computed' ? { message: computed.message, evidence: { ...computed.evidence } } : {};
+  return { computed, standing: { ...standing, ...now }, recorded };
 }
 
 /** The first computed bad verdict against `baseline`, with its crossing, from its recorded evidence. */

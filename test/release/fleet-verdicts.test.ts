@@ -96,6 +96,34 @@ describe('evaluateVerdict', () => {
     expect((await ledger.verdicts('spark', '3.2')).map((v) => v.verdict)).toEqual(['pending', 'bad']);
   });
 
+  it('tells an unchanged verdict with the evidence of now, keeping when it was reached', async () => {
+    await allocate(2);
+    await report('3.1', 0, 200, T0);
+    await report('3.2', 0, 5, T0 + 1000);
+    const first = await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 2000 });
+    expect(first.standing).toMatchObject({ verdict: 'pending', evidence: { samples: 5 } });
+    await ledger.recordOutcomes(
+      Array.from({ length: 7 }, (_, i) => ({
+        service: 'spark',
+        version: '3.2',
+        environment: 'prod',
+        outcome: 'success' as const,
+        source: 'test',
+        sourceId: `more-${i}`,
+        at: T0 + 3000 + i,
+      })),
+    );
+    const again = await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 4000 });
+    expect(again.recorded).toBeNull();
+    expect(again.standing).toMatchObject({
+      verdict: 'pending',
+      at: T0 + 2000,
+      message: again.computed.message,
+      evidence: { samples: 12 },
+    });
+    expect(again.standing.message).not.toBe(first.standing.message);
+  });
+
   it('keeps a computed bad verdict when outcomes reported late, with earlier times, no longer cross', async () => {
     await allocate(2);
     await report('3.1', 1, 200, T0);
