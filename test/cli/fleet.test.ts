@@ -175,6 +175,23 @@ describe('fleet-wide verdicts', () => {
     expect(recorded?.evidence).toMatchObject({ baseline: '3.1.1', samples: 400 });
   });
 
+  it('tranche verdict --version of a version nobody reported on records nothing, and says so', async () => {
+    const f = await withOutcomes();
+    const run = await f.cli('verdict', '--version', '77');
+    expect([run.code, run.stdout]).toEqual([0, 'no outcomes of shop 77 reported yet (tranche report)\n']);
+    expect(await withLedgerAt(f.ledger, (l) => l.verdicts('shop', '77'))).toEqual([]);
+    expect((await f.cli('verdict', '--json')).stdout).not.toContain('"77"');
+  });
+
+  it('tells a standing verdict with the outcomes of now', async () => {
+    const f = await withOutcomes();
+    await f.cli('verdict');
+    for (const job of ['late-1', 'late-2'])
+      await f.cli('report', '--version', '3.1.2', '--outcome', 'failure', '--job', job);
+    const run = await f.cli('verdict', '--version', '3.1.2');
+    expect(run.stdout).toMatch(/^shop 3\.1\.2: BAD — 3\.1\.2 failed \d+\.\d\d % of 402 outcomes/);
+  });
+
   it('records a verdict again only when it changes', async () => {
     const f = await withOutcomes();
     await f.cli('verdict');

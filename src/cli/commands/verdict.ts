@@ -33,11 +33,16 @@ export async function verdictCommand(options: VerdictOptions, runtime: Runtime):
   const settings = resolveVerdictSettings(config);
   const service = config.service;
   return withLedger(options, runtime, project.dir, async (ledger) => {
-    const versions = options.version ? [options.version] : await versionsJudged(ledger, service);
+    const named = options.version;
+    const versions = named
+      ? (await hasOutcomesOrVerdict(ledger, service, named))
+        ? [named]
+        : []
+      : await versionsJudged(ledger, service);
     if (versions.length === 0) {
-      runtime.stdout.write(
-        options.json ? '[]\n' : `no outcomes of ${service} reported yet (tranche report)\n`,
-      );
+      // Nothing to judge, and nothing recorded: a version looked up is not a version reported on.
+      const what = named ? `${service} ${named}` : service;
+      runtime.stdout.write(options.json ? '[]\n' : `no outcomes of ${what} reported yet (tranche report)\n`);
       return 0;
     }
     const results = [];
@@ -97,6 +102,12 @@ async function versionsJudged(ledger: Ledger, service: string): Promise<string[]
   const seen = [...(await ledger.outcomes({ service })), ...(await ledger.verdicts(service))];
   for (const { version, at } of seen) first.set(version, Math.min(at, first.get(version) ?? at));
   return [...first.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+}
+
+/** Whether the version has outcomes or a verdict recorded, as versionsJudged counts them. */
+async function hasOutcomesOrVerdict(ledger: Ledger, service: string, version: string): Promise<boolean> {
+  const verdicts = await ledger.verdicts(service, version);
+  return verdicts.length > 0 || (await ledger.outcomes({ service, versions: [version] })).length > 0;
 }
 
 /** `tranche verdict mark-bad V` / `mark-good V`: needs --reason; who is --by, else the user. */
