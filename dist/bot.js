@@ -2718,7 +2718,7 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = __require("module");
-    var { existsSync: existsSync2 } = __require("node:fs");
+    var { existsSync: existsSync3 } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join2, isAbsolute, sep: sep2 } = __require("node:path");
     var { fileURLToPath: fileURLToPath5 } = __require("node:url");
@@ -2793,7 +2793,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute(path8) && !existsSync2(path8);
+      return isAbsolute(path8) && !existsSync3(path8);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -46767,6 +46767,7 @@ function wallSleep(ms, signal, keepAlive) {
 }
 
 // src/ledger/open.ts
+import { existsSync as existsSync2 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 
 // src/ledger/postgres.ts
@@ -49641,8 +49642,8 @@ var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-async function openLedger(location, cwd, sqlite = {}) {
-  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH), sqlite);
+async function openLedger(location, cwd, sqlite = {}, { existing = false } = {}) {
+  if (location === void 0) return openSqlite(resolve4(cwd, DEFAULT_LEDGER_PATH), sqlite, existing);
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -49661,9 +49662,12 @@ async function openLedger(location, cwd, sqlite = {}) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve4(cwd, location), sqlite);
+  return openSqlite(resolve4(cwd, location), sqlite, existing);
 }
-async function openSqlite(path8, options2) {
+async function openSqlite(path8, options2, existing) {
+  if (existing && !existsSync2(path8)) {
+    throw new LedgerLocationError(`there is no ledger at ${path8} (nothing has been recorded there)`);
+  }
   try {
     return await SqliteLedger.open(path8, options2);
   } catch (error62) {

@@ -29359,7 +29359,7 @@ function sameRepositories(a, b) {
 
 // src/cli/commands/dashboard.ts
 import { execFile as execFile2 } from "node:child_process";
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { createServer } from "node:http";
 import { resolve as resolve5 } from "node:path";
 import { promisify as promisify2 } from "node:util";
@@ -51479,7 +51479,7 @@ function osUserName() {
 }
 
 // src/cli/project.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { dirname as dirname5, isAbsolute, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/inventory.ts
@@ -53649,6 +53649,7 @@ function inventoryReader(options) {
 }
 
 // src/ledger/open.ts
+import { existsSync as existsSync2 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // src/ledger/postgres.ts
@@ -56452,8 +56453,8 @@ var LedgerLocationError = class extends Error {
   name = "LedgerLocationError";
 };
 var URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-async function openLedger(location, cwd, sqlite = {}) {
-  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH), sqlite);
+async function openLedger(location, cwd, sqlite = {}, { existing = false } = {}) {
+  if (location === void 0) return openSqlite(resolve2(cwd, DEFAULT_LEDGER_PATH), sqlite, existing);
   if (location.trim() === "") {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
@@ -56472,9 +56473,12 @@ async function openLedger(location, cwd, sqlite = {}) {
     );
   }
   if (location === ":memory:") return SqliteLedger.open(location);
-  return openSqlite(resolve2(cwd, location), sqlite);
+  return openSqlite(resolve2(cwd, location), sqlite, existing);
 }
-async function openSqlite(path2, options) {
+async function openSqlite(path2, options, existing) {
+  if (existing && !existsSync2(path2)) {
+    throw new LedgerLocationError(`there is no ledger at ${path2} (nothing has been recorded there)`);
+  }
   try {
     return await SqliteLedger.open(path2, options);
   } catch (error62) {
@@ -56484,20 +56488,20 @@ async function openSqlite(path2, options) {
 }
 
 // src/cli/find-config.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { dirname as dirname3, join as join4 } from "node:path";
 var DEFAULT_CONFIG_FILE = "tranche.yml";
 function findConfig(cwd) {
   const root = repositoryRoot(cwd) ?? cwd;
   for (let dir = cwd; dir !== root; dir = dirname3(dir)) {
     const candidate = join4(dir, DEFAULT_CONFIG_FILE);
-    if (existsSync2(candidate)) return candidate;
+    if (existsSync3(candidate)) return candidate;
   }
   return configIn(root);
 }
 function repositoryRoot(dir) {
   for (let current = dir; ; current = dirname3(current)) {
-    if (existsSync2(join4(current, ".git"))) return current;
+    if (existsSync3(join4(current, ".git"))) return current;
     if (dirname3(current) === current) return void 0;
   }
 }
@@ -56623,12 +56627,26 @@ function namedEnvironment(project, options) {
   if (!Object.hasOwn(environments, name)) throw new UnknownEnvironmentError(name, Object.keys(environments));
   return name;
 }
-async function openProjectLedger(options, runtime, dir) {
+var READS = "read";
+async function openProjectLedger(options, runtime, dir, missing = "create") {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
-  const creating = chosen === void 0 && !existsSync3(resolve3(dir, DEFAULT_LEDGER_PATH));
+  const defaultPath = join5(dir, DEFAULT_LEDGER_PATH);
+  const creating = chosen === void 0 && !existsSync4(resolve3(defaultPath));
   if (creating) refuseBesideEarlierDefault(dir);
+  if (creating && missing === "existing") {
+    throw new UsageError(
+      `no ledger at ${defaultPath}: nothing has been deployed from here; run it where your tranche.yml is, or name a ledger with --ledger or TRANCHE_LEDGER`
+    );
+  }
+  if (creating && missing === "read") {
+    runtime.stderr.write(
+      `tranche: no ledger yet at ${defaultPath} (nothing deployed with this config): nothing recorded to show
+`
+    );
+    return openLedger(":memory:", dir);
+  }
   try {
-    const ledger = await openLedger(chosen?.location, dir);
+    const ledger = await openLedger(chosen?.location, dir, {}, { existing: missing !== "create" });
     if (creating) await adviseIgnoring(dir, runtime);
     return ledger;
   } catch (error62) {
@@ -56640,7 +56658,7 @@ async function openProjectLedger(options, runtime, dir) {
 var EARLIER_DEFAULT_LEDGER = join5(".github", DEFAULT_LEDGER_PATH);
 function refuseBesideEarlierDefault(dir) {
   const earlier = join5(dir, EARLIER_DEFAULT_LEDGER);
-  if (!existsSync3(earlier)) return;
+  if (!existsSync4(earlier)) return;
   throw new UsageError(
     `the default ledger is ${join5(dir, DEFAULT_LEDGER_PATH)}, and there is none yet; the ledger an earlier Tranche kept for .github/tranche.yml is ${earlier}. Move it (from ${dir}: mv ${dirname5(EARLIER_DEFAULT_LEDGER)} ${dirname5(DEFAULT_LEDGER_PATH)}) or name it with --ledger, so that its versions and history go on; nothing was created`
   );
@@ -56668,8 +56686,8 @@ function configPath(options, runtime) {
   if ("file" in located) return located.file;
   throw new UsageError(`--config: ${options.config} is a directory with no ${configName(CONFIG_PATHS)}`);
 }
-async function withLedger(options, runtime, dir, use) {
-  const ledger = await openProjectLedger(options, runtime, dir);
+async function withLedger(options, runtime, dir, use, missing = "create") {
+  const ledger = await openProjectLedger(options, runtime, dir, missing);
   try {
     return await use(ledger);
   } finally {
@@ -68641,7 +68659,8 @@ async function rollBackLocally(options, runtime, project, who, notifier) {
       });
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
-    })
+    }),
+    READS
   );
 }
 async function preparedRollback(source, request2) {
@@ -68713,10 +68732,16 @@ async function tracksCommand(options, runtime) {
   const tracks = configuredTracks(project, options);
   const service = project.loaded.config.service;
   const now = Date.now();
-  const { plan, holds } = await withLedger(options, runtime, project.dir, async (ledger) => ({
-    plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
-    holds: await trackHolds(ledger, service, now)
-  }));
+  const { plan, holds } = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    async (ledger) => ({
+      plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
+      holds: await trackHolds(ledger, service, now)
+    }),
+    READS
+  );
   if (options.json) {
     const held = Object.fromEntries([...holds].map(([track, lock]) => [track, lock]));
     runtime.stdout.write(`${JSON.stringify({ service, now, ...plan, holds: held }, null, 2)}
@@ -68835,8 +68860,8 @@ var git = promisify2(execFile2);
 var COMMITS = 15;
 async function dashboardCommand(options, runtime) {
   const port = parsePort(options.port);
-  const project = existsSync4(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
-  const ledger = await openProjectLedger(options, runtime, project?.dir ?? configDir(options, runtime));
+  const project = existsSync5(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
+  const ledger = project ? await openProjectLedger(options, runtime, project.dir) : await openProjectLedger(options, runtime, configDir(options, runtime), "existing");
   const actor = actingName(void 0, runtime.env);
   const config2 = project?.loaded.config;
   const inFlight = /* @__PURE__ */ new Set();
@@ -69008,22 +69033,28 @@ async function historyCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? "20", "--limit");
   const since = options.since === void 0 ? void 0 : parseSince(options.since, "--since", Date.now());
-  const runs = await withLedger(options, runtime, project.dir, async (ledger) => {
-    const found = await ledger.runs({
-      service: options.service ?? project.loaded.config.service,
-      environment: options.environment,
-      version: options.version,
-      since,
-      limit
-    });
-    const starts = await runStarts(ledger, found);
-    return found.map((run2) => {
-      const events = starts.get(run2.runId) ?? [];
-      const dirty = events.some((e) => e.kind === "run_started" && e.data?.dirty === true);
-      const inventory = events.find((e) => e.kind === "inventory");
-      return { ...run2, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
-    });
-  });
+  const runs = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    async (ledger) => {
+      const found = await ledger.runs({
+        service: options.service ?? project.loaded.config.service,
+        environment: options.environment,
+        version: options.version,
+        since,
+        limit
+      });
+      const starts = await runStarts(ledger, found);
+      return found.map((run2) => {
+        const events = starts.get(run2.runId) ?? [];
+        const dirty = events.some((e) => e.kind === "run_started" && e.data?.dirty === true);
+        const inventory = events.find((e) => e.kind === "inventory");
+        return { ...run2, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
+      });
+    },
+    READS
+  );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}
 `);
@@ -69317,17 +69348,23 @@ async function ledgerExportCommand(options, runtime) {
     verdict: 0,
     watch: 0
   };
-  await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
-    async function* counted() {
-      for await (const record2 of ledger.exportRecords(since)) {
-        counts2[record2.type] += 1;
-        yield record2;
+  await withLedger(
+    options,
+    runtime,
+    configDir(options, runtime),
+    async (ledger) => {
+      async function* counted() {
+        for await (const record2 of ledger.exportRecords(since)) {
+          counts2[record2.type] += 1;
+          yield record2;
+        }
       }
-    }
-    const lines2 = writeBundle(counted(), key3, { exportedAt: now, since });
-    if (options.output === void 0) await writeLines(lines2, runtime.stdout);
-    else await writeFile2(lines2, options.output, runtime.cwd);
-  });
+      const lines2 = writeBundle(counted(), key3, { exportedAt: now, since });
+      if (options.output === void 0) await writeLines(lines2, runtime.stdout);
+      else await writeFile2(lines2, options.output, runtime.cwd);
+    },
+    READS
+  );
   const summary = { file: options.output ?? null, since, records: counts2 };
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
   report2.write(
@@ -69430,7 +69467,8 @@ async function ledgerPruneCommand(options, runtime) {
     options,
     runtime,
     configDir(options, runtime),
-    (ledger) => ledger.prune(before, { dryRun: options.dryRun })
+    (ledger) => ledger.prune(before, { dryRun: options.dryRun }),
+    READS
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify({ ...result, dryRun: options.dryRun === true })}
@@ -69558,7 +69596,8 @@ async function statsCommand(options, runtime) {
       service: project.loaded.config.service,
       environment,
       withDuration: true
-    })
+    }),
+    READS
   );
   const stages = stageTimings(events);
   if (options.json) {
@@ -69585,24 +69624,30 @@ async function statusCommand(options, runtime) {
   const { service, environments } = project.loaded.config;
   const named = namedEnvironment(project, options);
   const names2 = named === void 0 ? Object.keys(environments) : [named];
-  const statuses = await withLedger(options, runtime, project.dir, (ledger) => {
-    const history = ownedHistory(ledger);
-    return Promise.all(
-      names2.map(async (environment) => {
-        const [live, runs, targets] = await Promise.all([
-          liveVersion(history, service, environment),
-          ledger.runs({ service, environment, limit: 1 }),
-          ledger.targetStates(service, environment)
-        ]);
-        return {
-          environment,
-          liveVersion: live,
-          lastRun: runs[0] ?? null,
-          targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion }))
-        };
-      })
-    );
-  });
+  const statuses = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => {
+      const history = ownedHistory(ledger);
+      return Promise.all(
+        names2.map(async (environment) => {
+          const [live, runs, targets] = await Promise.all([
+            liveVersion(history, service, environment),
+            ledger.runs({ service, environment, limit: 1 }),
+            ledger.targetStates(service, environment)
+          ]);
+          return {
+            environment,
+            liveVersion: live,
+            lastRun: runs[0] ?? null,
+            targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion }))
+          };
+        })
+      );
+    },
+    READS
+  );
   if (options.json) runtime.stdout.write(`${JSON.stringify({ service, environments: statuses }, null, 2)}
 `);
   else runtime.stdout.write(`${statuses.map((s) => renderStatus(service, s)).join("\n\n")}
@@ -69672,32 +69717,38 @@ async function tailCommand(options, runtime) {
   const pollMs = parseAge(options.poll ?? "1s", "--poll");
   const where = options.run === void 0 ? await newestUnfinished(options, runtime) : void 0;
   const dir = where?.dir ?? configDir(options, runtime);
-  return withLedger(options, runtime, dir, async (ledger) => {
-    const run2 = await chooseRun(ledger, options, where);
-    const progress = options.json ? runtime.stderr : runtime.stdout;
-    progress.write(
-      `following run ${run2.runId}: ${run2.service} ${run2.version} \u2192 ${run2.environment}, started ${isoTime(run2.startedAt)} (Ctrl-C stops following, not the run)
+  return withLedger(
+    options,
+    runtime,
+    dir,
+    async (ledger) => {
+      const run2 = await chooseRun(ledger, options, where);
+      const progress = options.json ? runtime.stderr : runtime.stdout;
+      progress.write(
+        `following run ${run2.runId}: ${run2.service} ${run2.version} \u2192 ${run2.environment}, started ${isoTime(run2.startedAt)} (Ctrl-C stops following, not the run)
 `
-    );
-    const reporter = options.json ? { event: (event) => void runtime.stdout.write(`${JSON.stringify(event)}
+      );
+      const reporter = options.json ? { event: (event) => void runtime.stdout.write(`${JSON.stringify(event)}
 `) } : createReporter(runtime.stdout, { ci: isCi(runtime.env.CI) });
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    const unsubscribe = [runtime.onSignal(stop), runtime.onStdoutClosed(stop)];
-    try {
-      const outcome = await followRun(ledger, run2.runId, reporter, {
-        clock: systemClock,
-        pollMs,
-        signal: controller.signal
-      });
-      if (!outcome.finished) progress.write(`stopped following run ${run2.runId}; it goes on
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      const unsubscribe = [runtime.onSignal(stop), runtime.onStdoutClosed(stop)];
+      try {
+        const outcome = await followRun(ledger, run2.runId, reporter, {
+          clock: systemClock,
+          pollMs,
+          signal: controller.signal
+        });
+        if (!outcome.finished) progress.write(`stopped following run ${run2.runId}; it goes on
 `);
-      return outcome.decision === "succeeded" ? 0 : 1;
-    } finally {
-      for (const undo of unsubscribe) undo();
-      reporter.finish?.();
-    }
-  });
+        return outcome.decision === "succeeded" ? 0 : 1;
+      } finally {
+        for (const undo of unsubscribe) undo();
+        reporter.finish?.();
+      }
+    },
+    READS
+  );
 }
 async function newestUnfinished(options, runtime) {
   const project = await loadProject(options, runtime);
@@ -69769,52 +69820,60 @@ async function verdictCommand(options, runtime) {
   const { config: config2 } = project.loaded;
   const settings = resolveVerdictSettings(config2);
   const service = config2.service;
-  return withLedger(options, runtime, project.dir, async (ledger) => {
-    const named = options.version;
-    const versions = named ? await hasOutcomesOrVerdict(ledger, service, named) ? [named] : [] : await versionsJudged(ledger, service);
-    if (versions.length === 0) {
-      const what = named ? `${service} ${named}` : service;
-      runtime.stdout.write(options.json ? "[]\n" : `no outcomes of ${what} reported yet (tranche report)
+  return withLedger(
+    options,
+    runtime,
+    project.dir,
+    async (ledger) => {
+      const named = options.version;
+      const versions = named ? await hasOutcomesOrVerdict(ledger, service, named) ? [named] : [] : await versionsJudged(ledger, service);
+      if (versions.length === 0) {
+        const what = named ? `${service} ${named}` : service;
+        runtime.stdout.write(
+          options.json ? "[]\n" : `no outcomes of ${what} reported yet (tranche report)
+`
+        );
+        return 0;
+      }
+      const results = [];
+      for (const version2 of versions) {
+        const evaluated = await evaluateVerdict(ledger, service, version2, settings, {
+          actor: "tranche verdict",
+          now: Date.now()
+        });
+        const environments = Object.keys(config2.environments);
+        const liveOn = await environmentsRunning(runHistory(ledger), { service, environments, version: version2 });
+        const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
+        results.push({ ...evaluated, rollback });
+      }
+      if (options.json) {
+        const out = results.map((r) => ({
+          version: r.computed.version,
+          verdict: r.standing.verdict,
+          standing: r.standing,
+          computed: r.computed,
+          recorded: r.recorded !== null,
+          rollback: r.standing.verdict === "bad" ? r.rollback : []
+        }));
+        runtime.stdout.write(`${JSON.stringify(out, null, 2)}
 `);
-      return 0;
-    }
-    const results = [];
-    for (const version2 of versions) {
-      const evaluated = await evaluateVerdict(ledger, service, version2, settings, {
-        actor: "tranche verdict",
-        now: Date.now()
-      });
-      const environments = Object.keys(config2.environments);
-      const liveOn = await environmentsRunning(runHistory(ledger), { service, environments, version: version2 });
-      const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
-      results.push({ ...evaluated, rollback });
-    }
-    if (options.json) {
-      const out = results.map((r) => ({
-        version: r.computed.version,
-        verdict: r.standing.verdict,
-        standing: r.standing,
-        computed: r.computed,
-        recorded: r.recorded !== null,
-        rollback: r.standing.verdict === "bad" ? r.rollback : []
-      }));
-      runtime.stdout.write(`${JSON.stringify(out, null, 2)}
+      } else {
+        const detailed = options.version !== void 0;
+        const text2 = results.map(
+          (r) => [
+            `${service} ${r.computed.version}: ${r.standing.verdict.toUpperCase()} \u2014 ${r.standing.message}`,
+            ...r.standing.kind === "override" ? [`  computed: ${r.computed.verdict} \u2014 ${r.computed.message}`] : [],
+            ...detailed ? details3(r.computed.evidence) : [],
+            ...r.standing.verdict === "bad" ? rollbackLines(settings.rollback, r.rollback) : []
+          ].join("\n")
+        );
+        runtime.stdout.write(`${text2.join("\n\n")}
 `);
-    } else {
-      const detailed = options.version !== void 0;
-      const text2 = results.map(
-        (r) => [
-          `${service} ${r.computed.version}: ${r.standing.verdict.toUpperCase()} \u2014 ${r.standing.message}`,
-          ...r.standing.kind === "override" ? [`  computed: ${r.computed.verdict} \u2014 ${r.computed.message}`] : [],
-          ...detailed ? details3(r.computed.evidence) : [],
-          ...r.standing.verdict === "bad" ? rollbackLines(settings.rollback, r.rollback) : []
-        ].join("\n")
-      );
-      runtime.stdout.write(`${text2.join("\n\n")}
-`);
-    }
-    return results.some((r) => r.standing.verdict === "bad") ? 1 : 0;
-  });
+      }
+      return results.some((r) => r.standing.verdict === "bad") ? 1 : 0;
+    },
+    READS
+  );
 }
 function details3(evidence) {
   return [

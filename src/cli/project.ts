@@ -82,6 +82,18 @@ export function namedEnvironment(project: Project, options: CommonOptions): stri
 }
 
 /**
+ * What a command does about a SQLite ledger that is not there yet. `create` (a deploy's first run)
+ * makes it. `read`, for a command that only reads what is recorded (status, history, a rollback's
+ * choice …), makes nothing: the config's default ledger not there yet reads as an empty one (said
+ * on stderr), and a ledger named with --ledger or TRANCHE_LEDGER that is not there is refused.
+ * `existing` refuses either.
+ */
+export type MissingLedger = 'create' | 'read' | 'existing';
+
+/** How a command that only reads (or, as a rollback, needs what is recorded) opens the ledger. */
+export const READS = 'read' satisfies MissingLedger;
+
+/**
  * --ledger, else TRANCHE_LEDGER, else a postgres:// DATABASE_URL, else .tranche/ledger.db beside
  * the config. A ledger that cannot be opened is a UsageError (exit 2) naming where the location
  * came from; the ledger's own message names the location (a URL with its password masked).
@@ -90,12 +102,25 @@ export async function openProjectLedger(
   options: CommonOptions,
   runtime: Runtime,
   dir: string,
+  missing: MissingLedger = 'create',
 ): Promise<Ledger> {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
-  const creating = chosen === undefined && !existsSync(resolve(dir, DEFAULT_LEDGER_PATH));
+  const defaultPath = join(dir, DEFAULT_LEDGER_PATH);
+  const creating = chosen === undefined && !existsSync(resolve(defaultPath));
   if (creating) refuseBesideEarlierDefault(dir);
+  if (creating && missing === 'existing') {
+    throw new UsageError(
+      `no ledger at ${defaultPath}: nothing has been deployed from here; run it where your tranche.yml is, or name a ledger with --ledger or TRANCHE_LEDGER`,
+    );
+  }
+  if (creating && missing === 'read') {
+    runtime.stderr.write(
+      `tranche: no ledger yet at ${defaultPath} (nothing deployed with this config): nothing recorded to show\n`,
+    );
+    return openLedger(':memory:', dir);
+  }
   try {
-    const ledger = await openLedger(chosen?.location, dir);
+    const ledger = await openLedger(chosen?.location, dir, {}, { existing: missing !== 'create' });
     if (creating) await adviseIgnoring(dir, runtime);
     return ledger;
   } catch (error) {
@@ -170,8 +195,9 @@ export async function withLedger<T>(
   runtime: Runtime,
   dir: string,
   use: (ledger: Ledger) => Promise<T>,
+  missing: MissingLedger = 'create',
 ): Promise<T> {
-  const ledger = await openProjectLedger(options, runtime, dir);
+  const ledger = await openProjectLedger(options, runtime, dir, missing);
   try {
     return await use(ledger);
   } finally {

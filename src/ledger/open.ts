@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPostgresUrl, PostgresLedger } from './postgres.ts';
 import { SqliteLedger, type SqliteOptions } from './sqlite.ts';
@@ -55,14 +56,16 @@ const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
  * `<cwd>/.tranche/ledger.db`. Refuses (LedgerLocationError) an empty location, a URL of any
  * other scheme and `github`, which only `deploy --github` and the Action understand (versions
  * as tags in the repository); a file that cannot be opened is named in the error. `sqlite` applies
- * to a SQLite file only.
+ * to a SQLite file only; with `existing` (a reader's) a SQLite file that is not there is refused
+ * rather than created.
  */
 export async function openLedger(
   location: string | undefined,
   cwd: string,
   sqlite: SqliteOptions = {},
+  { existing = false }: { existing?: boolean } = {},
 ): Promise<Ledger> {
-  if (location === undefined) return openSqlite(resolve(cwd, DEFAULT_LEDGER_PATH), sqlite);
+  if (location === undefined) return openSqlite(resolve(cwd, DEFAULT_LEDGER_PATH), sqlite, existing);
   if (location.trim() === '') {
     throw new LedgerLocationError(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`,
@@ -81,10 +84,13 @@ export async function openLedger(
     );
   }
   if (location === ':memory:') return SqliteLedger.open(location);
-  return openSqlite(resolve(cwd, location), sqlite);
+  return openSqlite(resolve(cwd, location), sqlite, existing);
 }
 
-async function openSqlite(path: string, options: SqliteOptions): Promise<Ledger> {
+async function openSqlite(path: string, options: SqliteOptions, existing: boolean): Promise<Ledger> {
+  if (existing && !existsSync(path)) {
+    throw new LedgerLocationError(`there is no ledger at ${path} (nothing has been recorded there)`);
+  }
   try {
     return await SqliteLedger.open(path, options);
   } catch (error) {

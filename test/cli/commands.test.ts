@@ -115,11 +115,33 @@ describe('a bad ledger location', () => {
 
   it('names --ledger and the file when the file cannot be created (exit 2)', async () => {
     const f = fixture({ 'plain-file': '' });
-    const { code, stderr } = await f.cli('status', '--ledger', 'plain-file/ledger.db');
+    const { code, stderr } = await f.cli('deploy', '-e', 'staging', '--ledger', 'plain-file/ledger.db');
     expect(code).toBe(2);
     expect(stderr).toContain(
       `tranche: --ledger: could not open the ledger ${f.path('plain-file/ledger.db')}: `,
     );
+    expect(existsSync(f.path('state'))).toBe(false);
+  });
+
+  it('makes no ledger for a command that only reads: a named one not there is refused (exit 2)', async () => {
+    const f = fixture();
+    for (const command of [['status'], ['history'], ['verdict'], ['stats'], ['rollback', '-e', 'staging']]) {
+      const { code, stderr } = await f.cli(...command, '--ledger', 'typo.db');
+      expect([command, code]).toEqual([command, 2]);
+      expect(stderr).toContain(`tranche: --ledger: there is no ledger at ${f.path('typo.db')}`);
+    }
+    expect(existsSync(f.path('typo.db'))).toBe(false);
+  });
+
+  it('reads the config’s default ledger not made yet as nothing recorded, and makes none', async () => {
+    const f = fixture();
+    const { code, stdout, stderr } = await f.cli('status');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('live nothing yet');
+    expect(stderr).toContain(
+      `no ledger yet at ${f.path('.tranche/ledger.db')} (nothing deployed with this config)`,
+    );
+    expect(existsSync(f.path('.tranche'))).toBe(false);
   });
 
   it('refuses a PostgreSQL URL it cannot parse (exit 2), without the password', async () => {

@@ -48,6 +48,8 @@ for (const backend of LEDGER_BACKENDS) {
       const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': GATED_DEPLOY, ...files });
       disposeAfter(p.dispose);
       const ledger = await backend.location(p.dir);
+      // A ledger that is there, as a deploy leaves it: tail only reads one.
+      await withLedgerAt(ledger, async () => undefined);
       const cli = (...args: string[]) => runCli([...args, '--ledger', ledger], { cwd: p.dir });
       const start = (...args: string[]) => startCli([...args, '--ledger', ledger], { cwd: p.dir });
       return { ...p, ledger, cli, start };

@@ -2,10 +2,12 @@
  * `tranche dashboard` as its own process: bound to 127.0.0.1 behind the secret it prints, deaf to
  * another Host name, read-only without a config, and a bad --port named.
  */
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
 import { eventually } from '../support/eventually.ts';
+import { withLedgerAt } from '../support/ledgers.ts';
 import { timeoutFor } from '../support/measured-work.ts';
 
 function get(
@@ -42,6 +44,7 @@ describe('tranche dashboard', () => {
     async () => {
       const dir = project({});
       dirs.push(dir);
+      await withLedgerAt(dir.path('ledger.db'), async () => undefined);
       const child = startCli(['dashboard', '--ledger', dir.path('ledger.db')], { cwd: dir.dir });
       const done = collect(child);
       let printed = '';
@@ -70,6 +73,24 @@ describe('tranche dashboard', () => {
       }
       const { code, stderr } = await done;
       expect(code, stderr).toBe(0);
+    },
+    timeoutFor({ nodes: 2 }),
+  );
+
+  it(
+    'will not serve, nor make, a ledger that is not there when there is no tranche.yml (exit 2)',
+    async () => {
+      const dir = project({});
+      dirs.push(dir);
+      const none = await runCli(['dashboard'], { cwd: dir.dir });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain(
+        `no ledger at ${dir.path('.tranche/ledger.db')}: nothing has been deployed from here`,
+      );
+      const named = await runCli(['dashboard', '--ledger', 'typo.db'], { cwd: dir.dir });
+      expect(named.code).toBe(2);
+      expect(named.stderr).toContain(`tranche: --ledger: there is no ledger at ${dir.path('typo.db')}`);
+      expect(readdirSync(dir.dir)).toEqual([]);
     },
     timeoutFor({ nodes: 2 }),
   );

@@ -33,7 +33,11 @@ export async function dashboardCommand(options: DashboardCommandOptions, runtime
   const project = existsSync(resolve(runtime.cwd, options.config))
     ? await loadProject(options, runtime)
     : undefined;
-  const ledger = await openProjectLedger(options, runtime, project?.dir ?? configDir(options, runtime));
+  // With a config it is the config's ledger, made if need be (a deploy may start while the page is
+  // open); without one, only a ledger that is there.
+  const ledger = project
+    ? await openProjectLedger(options, runtime, project.dir)
+    : await openProjectLedger(options, runtime, configDir(options, runtime), 'existing');
   const actor = actingName(undefined, runtime.env);
   const config = project?.loaded.config;
   const inFlight = new Set<Promise<ActionResult>>();

@@ -1,6 +1,6 @@
 import type { DeployEvent, InventorySpec } from '../../engine/ports.ts';
 import type { Ledger, RunRecord } from '../../ledger/types.ts';
-import { type CommonOptions, loadProject, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, READS, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, seconds, table } from '../table.ts';
 import { parseSince } from '../when.ts';
@@ -17,22 +17,28 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? '20', '--limit');
   const since = options.since === undefined ? undefined : parseSince(options.since, '--since', Date.now());
-  const runs = await withLedger(options, runtime, project.dir, async (ledger) => {
-    const found = await ledger.runs({
-      service: options.service ?? project.loaded.config.service,
-      environment: options.environment,
-      version: options.version,
-      since,
-      limit,
-    });
-    const starts = await runStarts(ledger, found);
-    return found.map((run) => {
-      const events = starts.get(run.runId) ?? [];
-      const dirty = events.some((e) => e.kind === 'run_started' && e.data?.dirty === true);
-      const inventory = events.find((e) => e.kind === 'inventory');
-      return { ...run, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };
-    });
-  });
+  const runs = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    async (ledger) => {
+      const found = await ledger.runs({
+        service: options.service ?? project.loaded.config.service,
+        environment: options.environment,
+        version: options.version,
+        since,
+        limit,
+      });
+      const starts = await runStarts(ledger, found);
+      return found.map((run) => {
+        const events = starts.get(run.runId) ?? [];
+        const dirty = events.some((e) => e.kind === 'run_started' && e.data?.dirty === true);
+        const inventory = events.find((e) => e.kind === 'inventory');
+        return { ...run, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };
+      });
+    },
+    READS,
+  );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
     return 0;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { writeBundle } from '../../ledger/bundle.ts';
 import type { LedgerRecord, LedgerRecordType } from '../../ledger/types.ts';
 import { bundleKey } from '../bundle-key.ts';
-import { type CommonOptions, configDir, withLedger } from '../project.ts';
+import { type CommonOptions, configDir, READS, withLedger } from '../project.ts';
 import type { Output, Runtime } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 import { parseSince } from '../when.ts';
@@ -32,17 +32,23 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
     verdict: 0,
     watch: 0,
   };
-  await withLedger(options, runtime, configDir(options, runtime), async (ledger) => {
-    async function* counted(): AsyncIterable<LedgerRecord> {
-      for await (const record of ledger.exportRecords(since)) {
-        counts[record.type] += 1;
-        yield record;
+  await withLedger(
+    options,
+    runtime,
+    configDir(options, runtime),
+    async (ledger) => {
+      async function* counted(): AsyncIterable<LedgerRecord> {
+        for await (const record of ledger.exportRecords(since)) {
+          counts[record.type] += 1;
+          yield record;
+        }
       }
-    }
-    const lines = writeBundle(counted(), key, { exportedAt: now, since });
-    if (options.output === undefined) await writeLines(lines, runtime.stdout);
-    else await writeFile(lines, options.output, runtime.cwd);
-  });
+      const lines = writeBundle(counted(), key, { exportedAt: now, since });
+      if (options.output === undefined) await writeLines(lines, runtime.stdout);
+      else await writeFile(lines, options.output, runtime.cwd);
+    },
+    READS,
+  );
   const summary = { file: options.output ?? null, since, records: counts };
   const report = options.output === undefined ? runtime.stderr : runtime.stdout;
   report.write(

@@ -1,4 +1,4 @@
-import { type CommonOptions, configDir, withLedger } from '../project.ts';
+import { type CommonOptions, configDir, READS, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 import { parseAge } from '../when.ts';
@@ -16,8 +16,12 @@ export interface LedgerPruneOptions extends CommonOptions {
 export async function ledgerPruneCommand(options: LedgerPruneOptions, runtime: Runtime): Promise<number> {
   if (options.keep === undefined) throw new UsageError('--keep is required, e.g. --keep 90d');
   const before = Date.now() - parseAge(options.keep, '--keep');
-  const result = await withLedger(options, runtime, configDir(options, runtime), (ledger) =>
-    ledger.prune(before, { dryRun: options.dryRun }),
+  const result = await withLedger(
+    options,
+    runtime,
+    configDir(options, runtime),
+    (ledger) => ledger.prune(before, { dryRun: options.dryRun }),
+    READS,
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify({ ...result, dryRun: options.dryRun === true })}\n`);

@@ -21,6 +21,7 @@ import {
   loadProject,
   type Project,
   projectCommandEnv,
+  READS,
   readProjectInventory,
   withLedger,
 } from '../project.ts';
@@ -71,45 +72,50 @@ async function rollBackLocally(
     components: resolved.components,
     actor,
   } as const;
-  return withLedger(options, runtime, project.dir, (ledger) =>
-    withDeployLock(ledger, run, runtime, async (groups) => {
-      const source = ledgerSource(ledger, ownedHistory(ledger));
-      const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
-      const { version, commit, constraints, refusals, previousVersion } = await preparedRollback(source, {
-        service: resolved.service,
-        environment,
-        named: to,
-        commit: null,
-        template: resolved.versionTemplate,
-        action: 'rollback',
-        configured: undefined,
-        now: Date.now(),
-      });
-      if (refusals.length > 0) throw new DeployRefusedError({ ...run, version }, refusals);
-      const spec: ReleaseSpec = {
-        runId,
-        service: resolved.service,
-        environment,
-        environmentLabels: resolved.labels,
-        version,
-        commit,
-        cwd: project.dir,
-        components: resolved.components.map(allAtOnce),
-        onFailure: 'halt',
-        action: 'rollback',
-        actor,
-        inventory: project.loaded.inventory,
-        constraints,
-      };
-      const result = await execute(spec, ledger, options, runtime, {
-        env: projectCommandEnv(project, options, runtime, notifier.secrets),
-        groups,
-        notices: cliRunNotices(notifier, runtime, actor),
-        previousVersion,
-      });
-      report(result, options, runtime);
-      return result.decision === 'succeeded' ? 0 : 1;
-    }),
+  return withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) =>
+      withDeployLock(ledger, run, runtime, async (groups) => {
+        const source = ledgerSource(ledger, ownedHistory(ledger));
+        const to = options.to ?? (await versionBeforeLive(ledger, resolved.service, environment));
+        const { version, commit, constraints, refusals, previousVersion } = await preparedRollback(source, {
+          service: resolved.service,
+          environment,
+          named: to,
+          commit: null,
+          template: resolved.versionTemplate,
+          action: 'rollback',
+          configured: undefined,
+          now: Date.now(),
+        });
+        if (refusals.length > 0) throw new DeployRefusedError({ ...run, version }, refusals);
+        const spec: ReleaseSpec = {
+          runId,
+          service: resolved.service,
+          environment,
+          environmentLabels: resolved.labels,
+          version,
+          commit,
+          cwd: project.dir,
+          components: resolved.components.map(allAtOnce),
+          onFailure: 'halt',
+          action: 'rollback',
+          actor,
+          inventory: project.loaded.inventory,
+          constraints,
+        };
+        const result = await execute(spec, ledger, options, runtime, {
+          env: projectCommandEnv(project, options, runtime, notifier.secrets),
+          groups,
+          notices: cliRunNotices(notifier, runtime, actor),
+          previousVersion,
+        });
+        report(result, options, runtime);
+        return result.decision === 'succeeded' ? 0 : 1;
+      }),
+    READS,
   );
 }
 

@@ -1,5 +1,5 @@
 import { stageTimings } from '../../stats/stage-timing.ts';
-import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, namedEnvironment, READS, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { seconds, table } from '../table.ts';
 
@@ -7,12 +7,17 @@ import { seconds, table } from '../table.ts';
 export async function statsCommand(options: CommonOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const environment = namedEnvironment(project, options);
-  const events = await withLedger(options, runtime, project.dir, (ledger) =>
-    ledger.events({
-      service: project.loaded.config.service,
-      environment,
-      withDuration: true,
-    }),
+  const events = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) =>
+      ledger.events({
+        service: project.loaded.config.service,
+        environment,
+        withDuration: true,
+      }),
+    READS,
   );
   const stages = stageTimings(events);
   if (options.json) {

@@ -2,7 +2,7 @@ import type { TargetState } from '../../engine/ports.ts';
 import type { RunRecord } from '../../ledger/types.ts';
 import { ownedHistory } from '../../release/deployment-records.ts';
 import { liveVersion } from '../../release/live-version.ts';
-import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, namedEnvironment, READS, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
 
@@ -22,24 +22,30 @@ export async function statusCommand(options: CommonOptions, runtime: Runtime): P
   const { service, environments } = project.loaded.config;
   const named = namedEnvironment(project, options);
   const names = named === undefined ? Object.keys(environments) : [named];
-  const statuses = await withLedger(options, runtime, project.dir, (ledger) => {
-    const history = ownedHistory(ledger);
-    return Promise.all(
-      names.map(async (environment): Promise<EnvironmentStatus> => {
-        const [live, runs, targets] = await Promise.all([
-          liveVersion(history, service, environment),
-          ledger.runs({ service, environment, limit: 1 }),
-          ledger.targetStates(service, environment),
-        ]);
-        return {
-          environment,
-          liveVersion: live,
-          lastRun: runs[0] ?? null,
-          targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion })),
-        };
-      }),
-    );
-  });
+  const statuses = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    (ledger) => {
+      const history = ownedHistory(ledger);
+      return Promise.all(
+        names.map(async (environment): Promise<EnvironmentStatus> => {
+          const [live, runs, targets] = await Promise.all([
+            liveVersion(history, service, environment),
+            ledger.runs({ service, environment, limit: 1 }),
+            ledger.targetStates(service, environment),
+          ]);
+          return {
+            environment,
+            liveVersion: live,
+            lastRun: runs[0] ?? null,
+            targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion })),
+          };
+        }),
+      );
+    },
+    READS,
+  );
   if (options.json) runtime.stdout.write(`${JSON.stringify({ service, environments: statuses }, null, 2)}\n`);
   else runtime.stdout.write(`${statuses.map((s) => renderStatus(service, s)).join('\n\n')}\n`);
   return 0;

@@ -4,7 +4,14 @@ import type { Ledger, RunRecord } from '../../ledger/types.ts';
 import { runsInProgress } from '../../release/deployment-records.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { followRun } from '../follow.ts';
-import { type CommonOptions, chooseEnvironment, configDir, loadProject, withLedger } from '../project.ts';
+import {
+  type CommonOptions,
+  chooseEnvironment,
+  configDir,
+  loadProject,
+  READS,
+  withLedger,
+} from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 import { parseAge } from '../when.ts';
@@ -24,32 +31,38 @@ export async function tailCommand(options: TailOptions, runtime: Runtime): Promi
   // With --run the config is not needed: a shared ledger can be followed from anywhere.
   const where = options.run === undefined ? await newestUnfinished(options, runtime) : undefined;
   const dir = where?.dir ?? configDir(options, runtime);
-  return withLedger(options, runtime, dir, async (ledger) => {
-    const run = await chooseRun(ledger, options, where);
-    const progress = options.json ? runtime.stderr : runtime.stdout;
-    progress.write(
-      `following run ${run.runId}: ${run.service} ${run.version} → ${run.environment}, started ${isoTime(run.startedAt)}` +
-        ' (Ctrl-C stops following, not the run)\n',
-    );
-    const reporter: Reporter & { finish?: () => void } = options.json
-      ? { event: (event) => void runtime.stdout.write(`${JSON.stringify(event)}\n`) }
-      : createReporter(runtime.stdout, { ci: isCi(runtime.env.CI) });
-    const controller = new AbortController();
-    const stop = () => controller.abort();
-    const unsubscribe = [runtime.onSignal(stop), runtime.onStdoutClosed(stop)];
-    try {
-      const outcome = await followRun(ledger, run.runId, reporter, {
-        clock: systemClock,
-        pollMs,
-        signal: controller.signal,
-      });
-      if (!outcome.finished) progress.write(`stopped following run ${run.runId}; it goes on\n`);
-      return outcome.decision === 'succeeded' ? 0 : 1;
-    } finally {
-      for (const undo of unsubscribe) undo();
-      reporter.finish?.();
-    }
-  });
+  return withLedger(
+    options,
+    runtime,
+    dir,
+    async (ledger) => {
+      const run = await chooseRun(ledger, options, where);
+      const progress = options.json ? runtime.stderr : runtime.stdout;
+      progress.write(
+        `following run ${run.runId}: ${run.service} ${run.version} → ${run.environment}, started ${isoTime(run.startedAt)}` +
+          ' (Ctrl-C stops following, not the run)\n',
+      );
+      const reporter: Reporter & { finish?: () => void } = options.json
+        ? { event: (event) => void runtime.stdout.write(`${JSON.stringify(event)}\n`) }
+        : createReporter(runtime.stdout, { ci: isCi(runtime.env.CI) });
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      const unsubscribe = [runtime.onSignal(stop), runtime.onStdoutClosed(stop)];
+      try {
+        const outcome = await followRun(ledger, run.runId, reporter, {
+          clock: systemClock,
+          pollMs,
+          signal: controller.signal,
+        });
+        if (!outcome.finished) progress.write(`stopped following run ${run.runId}; it goes on\n`);
+        return outcome.decision === 'succeeded' ? 0 : 1;
+      } finally {
+        for (const undo of unsubscribe) undo();
+        reporter.finish?.();
+      }
+    },
+    READS,
+  );
 }
 
 interface Where {

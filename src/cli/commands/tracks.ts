@@ -13,7 +13,7 @@ import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../relea
 import { trackCoverageLines } from '../../render/canary-coverage.ts';
 import { elapsedText } from '../../render/format.ts';
 import { notifyOnce } from '../notify.ts';
-import { type CommonOptions, loadProject, type Project, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, type Project, READS, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
 
@@ -23,10 +23,16 @@ export async function tracksCommand(options: CommonOptions, runtime: Runtime): P
   const tracks = configuredTracks(project, options);
   const service = project.loaded.config.service;
   const now = Date.now();
-  const { plan, holds } = await withLedger(options, runtime, project.dir, async (ledger) => ({
-    plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
-    holds: await trackHolds(ledger, service, now),
-  }));
+  const { plan, holds } = await withLedger(
+    options,
+    runtime,
+    project.dir,
+    async (ledger) => ({
+      plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
+      holds: await trackHolds(ledger, service, now),
+    }),
+    READS,
+  );
   if (options.json) {
     const held = Object.fromEntries([...holds].map(([track, lock]) => [track, lock]));
     runtime.stdout.write(`${JSON.stringify({ service, now, ...plan, holds: held }, null, 2)}\n`);

@@ -13,7 +13,7 @@ import { environmentsRunning } from '../../release/live-version.ts';
 import { verdictBadNotice } from '../../release/notices.ts';
 import { evidenceTable, rollbackLines, verdictPlot } from '../../render/fleet-verdict.ts';
 import { notifyOnce } from '../notify.ts';
-import { type CommonOptions, loadProject, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, READS, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 
@@ -32,56 +32,64 @@ export async function verdictCommand(options: VerdictOptions, runtime: Runtime):
   const { config } = project.loaded;
   const settings = resolveVerdictSettings(config);
   const service = config.service;
-  return withLedger(options, runtime, project.dir, async (ledger) => {
-    const named = options.version;
-    const versions = named
-      ? (await hasOutcomesOrVerdict(ledger, service, named))
-        ? [named]
-        : []
-      : await versionsJudged(ledger, service);
-    if (versions.length === 0) {
-      // Nothing to judge, and nothing recorded: a version looked up is not a version reported on.
-      const what = named ? `${service} ${named}` : service;
-      runtime.stdout.write(options.json ? '[]\n' : `no outcomes of ${what} reported yet (tranche report)\n`);
-      return 0;
-    }
-    const results = [];
-    for (const version of versions) {
-      const evaluated = await evaluateVerdict(ledger, service, version, settings, {
-        actor: 'tranche verdict',
-        now: Date.now(),
-      });
-      const environments = Object.keys(config.environments);
-      const liveOn = await environmentsRunning(runHistory(ledger), { service, environments, version });
-      const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
-      results.push({ ...evaluated, rollback });
-    }
-    if (options.json) {
-      const out = results.map((r) => ({
-        version: r.computed.version,
-        verdict: r.standing.verdict,
-        standing: r.standing,
-        computed: r.computed,
-        recorded: r.recorded !== null,
-        rollback: r.standing.verdict === 'bad' ? r.rollback : [],
-      }));
-      runtime.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    } else {
-      const detailed = options.version !== undefined;
-      const text = results.map((r) =>
-        [
-          `${service} ${r.computed.version}: ${r.standing.verdict.toUpperCase()} — ${r.standing.message}`,
-          ...(r.standing.kind === 'override'
-            ? [`  computed: ${r.computed.verdict} — ${r.computed.message}`]
-            : []),
-          ...(detailed ? details(r.computed.evidence) : []),
-          ...(r.standing.verdict === 'bad' ? rollbackLines(settings.rollback, r.rollback) : []),
-        ].join('\n'),
-      );
-      runtime.stdout.write(`${text.join('\n\n')}\n`);
-    }
-    return results.some((r) => r.standing.verdict === 'bad') ? 1 : 0;
-  });
+  return withLedger(
+    options,
+    runtime,
+    project.dir,
+    async (ledger) => {
+      const named = options.version;
+      const versions = named
+        ? (await hasOutcomesOrVerdict(ledger, service, named))
+          ? [named]
+          : []
+        : await versionsJudged(ledger, service);
+      if (versions.length === 0) {
+        // Nothing to judge, and nothing recorded: a version looked up is not a version reported on.
+        const what = named ? `${service} ${named}` : service;
+        runtime.stdout.write(
+          options.json ? '[]\n' : `no outcomes of ${what} reported yet (tranche report)\n`,
+        );
+        return 0;
+      }
+      const results = [];
+      for (const version of versions) {
+        const evaluated = await evaluateVerdict(ledger, service, version, settings, {
+          actor: 'tranche verdict',
+          now: Date.now(),
+        });
+        const environments = Object.keys(config.environments);
+        const liveOn = await environmentsRunning(runHistory(ledger), { service, environments, version });
+        const rollback = rollbackChoices(settings.rollback, evaluated.computed.evidence, liveOn);
+        results.push({ ...evaluated, rollback });
+      }
+      if (options.json) {
+        const out = results.map((r) => ({
+          version: r.computed.version,
+          verdict: r.standing.verdict,
+          standing: r.standing,
+          computed: r.computed,
+          recorded: r.recorded !== null,
+          rollback: r.standing.verdict === 'bad' ? r.rollback : [],
+        }));
+        runtime.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      } else {
+        const detailed = options.version !== undefined;
+        const text = results.map((r) =>
+          [
+            `${service} ${r.computed.version}: ${r.standing.verdict.toUpperCase()} — ${r.standing.message}`,
+            ...(r.standing.kind === 'override'
+              ? [`  computed: ${r.computed.verdict} — ${r.computed.message}`]
+              : []),
+            ...(detailed ? details(r.computed.evidence) : []),
+            ...(r.standing.verdict === 'bad' ? rollbackLines(settings.rollback, r.rollback) : []),
+          ].join('\n'),
+        );
+        runtime.stdout.write(`${text.join('\n\n')}\n`);
+      }
+      return results.some((r) => r.standing.verdict === 'bad') ? 1 : 0;
+    },
+    READS,
+  );
 }
 
 function details(evidence: VerdictEvidence): string[] {
