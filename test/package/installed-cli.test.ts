@@ -9,6 +9,7 @@ import {
   constants,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -130,8 +131,14 @@ function tranche(args: string[], cwd: string) {
 }
 
 describe('the npm package', () => {
-  it('holds the launcher, the bundled CLI, the README and the manifest, and depends on nothing', () => {
-    expect(packedFiles).toEqual(['README.md', 'dist/cli.js', 'dist/tranche.js', 'package.json']);
+  it('holds the launcher, the bundled CLI, the README, the docs it links to, the licence and the manifest, and depends on nothing', () => {
+    const docs = readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`);
+    expect(packedFiles).toEqual(
+      ['LICENSE', 'README.md', 'dist/cli.js', 'dist/tranche.js', ...docs, 'package.json'].sort(),
+    );
+    const readmeLinks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#]+)/g)];
+    expect(readmeLinks.length).toBeGreaterThan(0);
+    for (const [, link] of readmeLinks) expect(packedFiles).toContain(link);
     const installed = JSON.parse(
       readFileSync(join(dirname(bin), '..', 'lib', 'node_modules', 'tranche', 'package.json'), 'utf8'),
     );
