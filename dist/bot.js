@@ -70312,12 +70312,13 @@ function eText(e) {
 }
 function verdictMessage(e, reason2) {
   const count = (n) => n.toLocaleString("en-US");
-  const rates = `${e.version} failed ${percent(e.rate)} of ${count(e.samples)} outcomes, ${e.baseline} ${percent(e.baselineRate)} of ${count(e.baselineSamples)}`;
+  const outcomes = (n) => `${count(n)} ${n === 1 ? "outcome" : "outcomes"}`;
+  const rates = `${e.version} failed ${percent(e.rate)} of ${outcomes(e.samples)}, ${e.baseline} ${percent(e.baselineRate)} of ${count(e.baselineSamples)}`;
   switch (reason2) {
     case "no_baseline":
-      return `${e.version} has ${count(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
+      return `${e.version} has ${outcomes(e.samples)}, but no earlier version with outcomes to compare it with`;
     case "too_few_samples":
-      return `${e.version} has ${count(e.samples)} outcomes; a verdict needs ${count(e.minSamples)}`;
+      return `${e.version} has ${outcomes(e.samples)}; a verdict needs ${count(e.minSamples)}`;
     case "failure_rate_higher": {
       const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count(e.decidedAtSample ?? e.samples)} outcomes`;
       return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;

@@ -49634,12 +49634,13 @@ function eText(e) {
 }
 function verdictMessage(e, reason) {
   const count3 = (n) => n.toLocaleString("en-US");
-  const rates = `${e.version} failed ${percent(e.rate)} of ${count3(e.samples)} outcomes, ${e.baseline} ${percent(e.baselineRate)} of ${count3(e.baselineSamples)}`;
+  const outcomes = (n) => `${count3(n)} ${n === 1 ? "outcome" : "outcomes"}`;
+  const rates = `${e.version} failed ${percent(e.rate)} of ${outcomes(e.samples)}, ${e.baseline} ${percent(e.baselineRate)} of ${count3(e.baselineSamples)}`;
   switch (reason) {
     case "no_baseline":
-      return `${e.version} has ${count3(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
+      return `${e.version} has ${outcomes(e.samples)}, but no earlier version with outcomes to compare it with`;
     case "too_few_samples":
-      return `${e.version} has ${count3(e.samples)} outcomes; a verdict needs ${count3(e.minSamples)}`;
+      return `${e.version} has ${outcomes(e.samples)}; a verdict needs ${count3(e.minSamples)}`;
     case "failure_rate_higher": {
       const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count3(e.decidedAtSample ?? e.samples)} outcomes`;
       return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
@@ -50285,6 +50286,9 @@ function table(rows2, indent = "") {
 function clip2(line, width) {
   if (line.length <= width) return line;
   return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}\u2026`;
+}
+function counted(n, one, many = `${one}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
 // src/render/ascii-plot.ts
@@ -69018,13 +69022,18 @@ function parseAge(text2, option) {
   return ms2;
 }
 function parseSince(text2, option, now) {
-  if (/^\d+(?:\.\d+)?[a-z]+/i.test(text2) && !/^\d{4}-/.test(text2)) return now - parseAge(text2, option);
-  const ms2 = Date.parse(text2);
-  if (Number.isNaN(ms2)) {
-    throw new UsageError(
-      `${option}: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, or an age such as 7d, got '${text2}'`
-    );
+  const neither = () => new UsageError(
+    `${option}: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, or an age such as 7d, got '${text2}'`
+  );
+  if (/^\d+(?:\.\d+)?[a-z]+/i.test(text2) && !/^\d{4}-/.test(text2)) {
+    try {
+      return now - parseAge(text2, option);
+    } catch {
+      throw neither();
+    }
   }
+  const ms2 = Date.parse(text2);
+  if (Number.isNaN(ms2)) throw neither();
   return ms2;
 }
 
@@ -69353,13 +69362,13 @@ async function ledgerExportCommand(options, runtime) {
     runtime,
     configDir(options, runtime),
     async (ledger) => {
-      async function* counted() {
+      async function* counted2() {
         for await (const record2 of ledger.exportRecords(since)) {
           counts2[record2.type] += 1;
           yield record2;
         }
       }
-      const lines2 = writeBundle(counted(), key3, { exportedAt: now, since });
+      const lines2 = writeBundle(counted2(), key3, { exportedAt: now, since });
       if (options.output === void 0) await writeLines(lines2, runtime.stdout);
       else await writeFile2(lines2, options.output, runtime.cwd);
     },
@@ -69369,7 +69378,7 @@ async function ledgerExportCommand(options, runtime) {
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;
   report2.write(
     options.json ? `${JSON.stringify(summary)}
-` : `exported ${counts2.version} versions, ${counts2.run} runs, ${counts2.event} events, ${counts2.target} target states, ${counts2.outcome} outcomes, ${counts2.verdict} verdict overrides and ${counts2.watch} watch transitions recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
+` : `exported ${counted(counts2.version, "version")}, ${counted(counts2.run, "run")}, ${counted(counts2.event, "event")}, ${counted(counts2.target, "target state")}, ${counted(counts2.outcome, "outcome")}, ${counted(counts2.verdict, "verdict override")} and ${counted(counts2.watch, "watch transition")} recorded since ${isoTime(since)}${options.output === void 0 ? "" : ` to ${options.output}`}
 `
   );
   return 0;
@@ -70025,7 +70034,7 @@ function renderFrame2(input2) {
   );
   const when = input2.at === void 0 ? "first round running" : `round ${input2.round} at ${clockTime(input2.at)}`;
   const lines2 = [
-    `watching ${plan.service} in ${plan.environment}: ${rows2.length} targets \xD7 ${plan.checks.length} checks, ${input2.intervalMs === void 0 ? "one round" : `every ${seconds5(input2.intervalMs)}`}; ${when}`
+    `watching ${plan.service} in ${plan.environment}: ${counted(rows2.length, "target")} \xD7 ${counted(plan.checks.length, "check")}, ${input2.intervalMs === void 0 ? "one round" : `every ${seconds5(input2.intervalMs)}`}; ${when}`
   ];
   if (input2.targets !== void 0 && !input2.targets.some((t) => t.version !== null)) {
     lines2.push(

@@ -17,12 +17,18 @@ export function parseAge(text: string, option: string): number {
 
 /** Epoch ms of a date (ISO 8601: 2026-11-01, 2026-11-01T12:00:00Z) or of an age before `now` (7d). */
 export function parseSince(text: string, option: string, now: number): number {
-  if (/^\d+(?:\.\d+)?[a-z]+/i.test(text) && !/^\d{4}-/.test(text)) return now - parseAge(text, option);
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) {
-    throw new UsageError(
+  const neither = () =>
+    new UsageError(
       `${option}: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, or an age such as 7d, got '${text}'`,
     );
+  if (/^\d+(?:\.\d+)?[a-z]+/i.test(text) && !/^\d{4}-/.test(text)) {
+    try {
+      return now - parseAge(text, option);
+    } catch {
+      throw neither();
+    }
   }
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw neither();
   return ms;
 }

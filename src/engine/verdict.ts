@@ -303,12 +303,13 @@ export function eText(e: number): string {
 
 function verdictMessage(e: VerdictEvidence, reason: VerdictReason): string {
   const count = (n: number) => n.toLocaleString('en-US');
-  const rates = `${e.version} failed ${percent(e.rate)} of ${count(e.samples)} outcomes, ${e.baseline} ${percent(e.baselineRate)} of ${count(e.baselineSamples)}`;
+  const outcomes = (n: number) => `${count(n)} ${n === 1 ? 'outcome' : 'outcomes'}`;
+  const rates = `${e.version} failed ${percent(e.rate)} of ${outcomes(e.samples)}, ${e.baseline} ${percent(e.baselineRate)} of ${count(e.baselineSamples)}`;
   switch (reason) {
     case 'no_baseline':
-      return `${e.version} has ${count(e.samples)} outcomes, but no earlier version with outcomes to compare it with`;
+      return `${e.version} has ${outcomes(e.samples)}, but no earlier version with outcomes to compare it with`;
     case 'too_few_samples':
-      return `${e.version} has ${count(e.samples)} outcomes; a verdict needs ${count(e.minSamples)}`;
+      return `${e.version} has ${outcomes(e.samples)}; a verdict needs ${count(e.minSamples)}`;
     case 'failure_rate_higher': {
       const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count(e.decidedAtSample ?? e.samples)} outcomes`;
       return e.eValue >= e.threshold

@@ -65,3 +65,8 @@ export function clip(line: string, width: number): string {
   if (line.length <= width) return line;
   return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}…`;
 }
+
+/** A count with its noun, singular for one: `1 outcome`, `3 outcomes`, `2 target states`. */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

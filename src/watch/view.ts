@@ -4,7 +4,7 @@
  */
 import type { TargetState } from '../engine/ports.ts';
 import type { WatchState, WatchTransition } from '../ledger/watch-types.ts';
-import { clip, clockTime, table } from '../render/format.ts';
+import { clip, clockTime, counted, table } from '../render/format.ts';
 import { CLEAR_LINE, cursorUp, type ProgressStream } from '../render/progress.ts';
 import type { WatchCell } from './matrix.ts';
 import { cellKey, cellKeys, type WatchPlan, watchRows } from './plan.ts';
@@ -41,7 +41,7 @@ export function renderFrame(input: FrameInput): string[] {
   const when =
     input.at === undefined ? 'first round running' : `round ${input.round} at ${clockTime(input.at)}`;
   const lines = [
-    `watching ${plan.service} in ${plan.environment}: ${rows.length} targets × ${plan.checks.length} checks, ${input.intervalMs === undefined ? 'one round' : `every ${seconds(input.intervalMs)}`}; ${when}`,
+    `watching ${plan.service} in ${plan.environment}: ${counted(rows.length, 'target')} × ${counted(plan.checks.length, 'check')}, ${input.intervalMs === undefined ? 'one round' : `every ${seconds(input.intervalMs)}`}; ${when}`,
   ];
   if (input.targets !== undefined && !input.targets.some((t) => t.version !== null)) {
     lines.push(

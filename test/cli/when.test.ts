@@ -41,9 +41,13 @@ describe('parseSince', () => {
     expect(parseSince('12h', '--since', NOW)).toBe(NOW - 12 * 3_600_000);
   });
 
-  it('refuses anything else, naming the option', () => {
+  it('refuses anything else, naming the option and both forms', () => {
     expect(() => parseSince('last tuesday', '--since', NOW)).toThrow(
       /^--since: expected a date such as 2026-11-01/,
+    );
+    // An age with a unit that is none still hears that a date would do.
+    expect(() => parseSince('3x', '--since', NOW)).toThrow(
+      "--since: expected a date such as 2026-11-01 or 2026-11-01T12:00:00Z, or an age such as 7d, got '3x'",
     );
   });
 });

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeBundle } from '../../ledger/bundle.ts';
 import type { LedgerRecord, LedgerRecordType } from '../../ledger/types.ts';
+import { counted } from '../../render/format.ts';
 import { bundleKey } from '../bundle-key.ts';
 import { type CommonOptions, configDir, READS, withLedger } from '../project.ts';
 import type { Output, Runtime } from '../runtime.ts';
@@ -54,8 +55,8 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
   report.write(
     options.json
       ? `${JSON.stringify(summary)}\n`
-      : `exported ${counts.version} versions, ${counts.run} runs, ${counts.event} events, ${counts.target} target states, ${counts.outcome} outcomes, ${counts.verdict} verdict overrides` +
-          ` and ${counts.watch} watch transitions` +
+      : `exported ${counted(counts.version, 'version')}, ${counted(counts.run, 'run')}, ${counted(counts.event, 'event')}, ${counted(counts.target, 'target state')}, ${counted(counts.outcome, 'outcome')}, ${counted(counts.verdict, 'verdict override')}` +
+          ` and ${counted(counts.watch, 'watch transition')}` +
           ` recorded since ${isoTime(since)}${options.output === undefined ? '' : ` to ${options.output}`}\n`,
   );
   return 0;
