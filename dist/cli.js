@@ -70214,6 +70214,8 @@ var EXIT = { ok: 0, failed: 1, usage: 2 };
 var ACTOR_DEFAULT = "default: TRANCHE_ACTOR, GITHUB_ACTOR, USER, LOGNAME, this machine\u2019s user name";
 var ACTOR_HELP = `who starts the run, recorded with it (${ACTOR_DEFAULT})`;
 var BY_HELP = `who (${ACTOR_DEFAULT})`;
+var DEFAULT_SHOWS = (command, options) => `
+Without a command it runs show: tranche ${command} ${options} (tranche ${command} show --help lists every option).`;
 async function main(argv, runtime) {
   let exitCode = EXIT.ok;
   const program2 = buildProgram(runtime, (code) => {
@@ -70278,14 +70280,14 @@ function buildProgram(runtime, setExit) {
     "record how a job (or anything that ran a version) went, for the fleet-wide verdict",
     reportCommand
   ).option("--version <version>", "the version the job ran (required)").option("--outcome <success|failure>", "how it went (required)").option("--job <id>", "the job\u2019s id: an outcome is recorded once per job (default: a new id)").option("--source <name>", "where the outcome comes from", "report").option("--at <date|age>", "when it happened (ISO 8601, or an age such as 2h; default: now)");
-  const verdict = program2.command("verdict").description("fleet-wide verdicts: compute them (the default), or override one with an audit record");
+  const verdict = program2.command("verdict").description("fleet-wide verdicts: compute them (the default), or override one with an audit record").addHelpText("after", DEFAULT_SHOWS("verdict", "[--version V] [--json]"));
   common(
     verdict.command("show", { isDefault: true }).description("compute and record the verdict of each version with outcomes (or of --version)")
   ).option("--version <version>", "only this version, with its evidence and plot").action(async (options) => setExit(await verdictCommand(options, runtime)));
   for (const mark of ["bad", "good"]) {
     common(verdict.command(`mark-${mark}`).description(`override: mark a version ${mark} (an audit record)`)).argument("<version>", "the version").option("--reason <text>", "why (required)").option("--by <name>", BY_HELP).action(async (v, options) => setExit(await markCommand(mark, v, options, runtime)));
   }
-  const tracks = program2.command("tracks").description("release tracks: show them (the default), hold or release one");
+  const tracks = program2.command("tracks").description("release tracks: show them (the default), hold or release one").addHelpText("after", DEFAULT_SHOWS("tracks", "[--json]"));
   common(
     tracks.command("show", { isDefault: true }).description("which version is on which track, and when the next promotion is due")
   ).action(async (options) => setExit(await tracksCommand(options, runtime)));

@@ -31,6 +31,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 const ACTOR_DEFAULT = 'default: TRANCHE_ACTOR, GITHUB_ACTOR, USER, LOGNAME, this machine’s user name';
 const ACTOR_HELP = `who starts the run, recorded with it (${ACTOR_DEFAULT})`;
 const BY_HELP = `who (${ACTOR_DEFAULT})`;
+/** The help of a command whose `show` runs when no subcommand is given: `show`'s options are its. */
+const DEFAULT_SHOWS = (command: string, options: string) =>
+  `\nWithout a command it runs show: tranche ${command} ${options} (tranche ${command} show --help lists every option).`;
 
 // biome-ignore lint/suspicious/noExplicitAny: commander hands each command its own parsed options.
 type Handler = (options: any, runtime: Runtime) => Promise<number>;
@@ -141,7 +144,8 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     .option('--at <date|age>', 'when it happened (ISO 8601, or an age such as 2h; default: now)');
   const verdict = program
     .command('verdict')
-    .description('fleet-wide verdicts: compute them (the default), or override one with an audit record');
+    .description('fleet-wide verdicts: compute them (the default), or override one with an audit record')
+    .addHelpText('after', DEFAULT_SHOWS('verdict', '[--version V] [--json]'));
   common(
     verdict
       .command('show', { isDefault: true })
@@ -158,7 +162,8 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
   }
   const tracks = program
     .command('tracks')
-    .description('release tracks: show them (the default), hold or release one');
+    .description('release tracks: show them (the default), hold or release one')
+    .addHelpText('after', DEFAULT_SHOWS('tracks', '[--json]'));
   common(
     tracks
       .command('show', { isDefault: true })

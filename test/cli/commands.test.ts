@@ -32,6 +32,17 @@ function fixture(files: Record<string, string> = {}) {
   return { ...p, cli };
 }
 
+describe('tranche --help', () => {
+  it('says what verdict and tracks run without a command, and with which options', async () => {
+    for (const command of ['verdict', 'tracks']) {
+      const { code, stdout } = await fixture().cli(command, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Without a command it runs show: tranche ${command} `);
+    }
+    expect((await fixture().cli('verdict', '--help')).stdout).toContain('[--version V] [--json]');
+  });
+});
+
 describe('tranche plan', () => {
   it('prints the batches as JSON and runs nothing', async () => {
     const f = fixture();
