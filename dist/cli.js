@@ -51834,12 +51834,17 @@ var notifySchema = external_exports.strictObject({
 var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 var ALWAYS = { when: () => true };
 function integerAtLeast(min) {
-  const error62 = `expected an integer \u2265 ${min}`;
+  const error62 = (issue2) => `expected an integer \u2265 ${min}${got(issue2.input)}`;
   return external_exports.int({ error: error62 }).min(min, { error: error62 });
 }
 function numberAtLeast(min) {
-  const error62 = `expected a number \u2265 ${min}`;
+  const error62 = (issue2) => `expected a number \u2265 ${min}${got(issue2.input)}`;
   return external_exports.number({ error: error62 }).min(min, { error: error62 });
+}
+function got(input2) {
+  if (input2 === void 0) return "";
+  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : JSON.stringify(input2);
+  return `, got ${text2.length > 40 ? `${text2.slice(0, 37)}...` : text2}`;
 }
 function nonEmptyString() {
   return external_exports.string().min(1, { error: "must not be empty" });

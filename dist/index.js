@@ -65620,12 +65620,17 @@ var notifySchema = external_exports.strictObject({
 var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 var ALWAYS = { when: () => true };
 function integerAtLeast(min) {
-  const error63 = `expected an integer \u2265 ${min}`;
+  const error63 = (issue3) => `expected an integer \u2265 ${min}${got(issue3.input)}`;
   return external_exports.int({ error: error63 }).min(min, { error: error63 });
 }
 function numberAtLeast(min) {
-  const error63 = `expected a number \u2265 ${min}`;
+  const error63 = (issue3) => `expected a number \u2265 ${min}${got(issue3.input)}`;
   return external_exports.number({ error: error63 }).min(min, { error: error63 });
+}
+function got(input2) {
+  if (input2 === void 0) return "";
+  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : JSON.stringify(input2);
+  return `, got ${text2.length > 40 ? `${text2.slice(0, 37)}...` : text2}`;
 }
 function nonEmptyString() {
   return external_exports.string().min(1, { error: "must not be empty" });

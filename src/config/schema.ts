@@ -17,13 +17,25 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const ALWAYS = { when: () => true };
 
 function integerAtLeast(min: number) {
-  const error = `expected an integer ≥ ${min}`;
+  const error = (issue: { input?: unknown }) => `expected an integer ≥ ${min}${got(issue.input)}`;
   return z.int({ error }).min(min, { error });
 }
 
 function numberAtLeast(min: number) {
-  const error = `expected a number ≥ ${min}`;
+  const error = (issue: { input?: unknown }) => `expected a number ≥ ${min}${got(issue.input)}`;
   return z.number({ error }).min(min, { error });
+}
+
+/** `, got "ok"`: what the file said instead, short; nothing for a value that is not there. */
+function got(input: unknown): string {
+  if (input === undefined) return '';
+  const text =
+    typeof input === 'object' && input !== null
+      ? Array.isArray(input)
+        ? 'a list'
+        : 'a mapping'
+      : JSON.stringify(input);
+  return `, got ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
 }
 
 function nonEmptyString() {

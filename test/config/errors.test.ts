@@ -34,7 +34,7 @@ describe('configuration errors', () => {
   describe('a value out of range', () => {
     it('points at the value: growth 0 at line 9, column 19', () => {
       expect(errorLines(...HEAD, '        rollout:', '          growth: 0')).toEqual([
-        `tranche.yml:9:19 ${COMPONENT}.rollout.growth: expected a number ≥ 1`,
+        `tranche.yml:9:19 ${COMPONENT}.rollout.growth: expected a number ≥ 1, got 0`,
       ]);
     });
 
@@ -58,7 +58,14 @@ describe('configuration errors', () => {
 
     it('asks for an integer where a fraction is given', () => {
       expect(errorLines(...HEAD, '        rollout: { first: 1.5 }')).toEqual([
-        `tranche.yml:8:27 ${COMPONENT}.rollout.first: expected an integer ≥ 1`,
+        `tranche.yml:8:27 ${COMPONENT}.rollout.first: expected an integer ≥ 1, got 1.5`,
+      ]);
+    });
+
+    it('says what it got where a number of another type is given', () => {
+      expect(errorLines(...HEAD, '        rollout: { first: "one", growth: [2] }')).toEqual([
+        `tranche.yml:8:27 ${COMPONENT}.rollout.first: expected an integer ≥ 1, got "one"`,
+        `tranche.yml:8:42 ${COMPONENT}.rollout.growth: expected a number ≥ 1, got a list`,
       ]);
     });
 
@@ -282,7 +289,7 @@ describe('configuration errors', () => {
       );
       expect(error.message.split('\n')).toEqual([
         `tranche.yml:8:18 ${COMPONENT}.timeout: expected a duration like 30s, 2m or 300ms`,
-        `tranche.yml:9:28 ${COMPONENT}.rollout.growth: expected a number ≥ 1`,
+        `tranche.yml:9:28 ${COMPONENT}.rollout.growth: expected a number ≥ 1, got 0`,
         "tranche.yml:10:1 colour: unknown key 'colour'",
       ]);
       expect(error.issues[1]).toEqual({
@@ -290,7 +297,7 @@ describe('configuration errors', () => {
         line: 9,
         column: 28,
         path: ['environments', 'production', 'components', 0, 'rollout', 'growth'],
-        message: 'expected a number ≥ 1',
+        message: 'expected a number ≥ 1, got 0',
       });
     });
   });
