@@ -58809,7 +58809,8 @@ function plainLine(event, batches2) {
       const components = dataStrings(event, "components") ?? [];
       const from = previous ? `previous ${previous}` : "first deploy";
       const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
-      return `${at} ${runName(event)}: started (${parts})`;
+      const started = event.data?.action === "rollback" ? "rollback started" : "started";
+      return `${at} ${runName(event)}: ${started} (${parts})`;
     }
     case "inventory":
       return `${at} inventory: ${inventoryText(event)}`;
@@ -69062,9 +69063,11 @@ async function historyCommand(options, runtime) {
       const starts = await runStarts(ledger, found);
       return found.map((run2) => {
         const events = starts.get(run2.runId) ?? [];
-        const dirty = events.some((e) => e.kind === "run_started" && e.data?.dirty === true);
+        const started = events.find((e) => e.kind === "run_started");
+        const action = started?.data?.action === "rollback" ? "rollback" : "deploy";
+        const dirty = started?.data?.dirty === true;
         const inventory = events.find((e) => e.kind === "inventory");
-        return { ...run2, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
+        return { ...run2, action, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
       });
     },
     READS
@@ -69078,6 +69081,7 @@ async function historyCommand(options, runtime) {
     r.runId,
     isoTime(r.startedAt),
     r.environment,
+    r.action,
     r.version,
     r.decision ?? "unfinished",
     r.reasonCode ?? "-",
@@ -69089,7 +69093,7 @@ async function historyCommand(options, runtime) {
     (r) => r.inventory === void 0 ? [] : [`${r.runId}: inventory ${inventoryLine(r.inventory)}`]
   );
   runtime.stdout.write(
-    `${table2(["run", "started", "environment", "version", "decision", "reason", "duration", "commit", "by"], rows2)}
+    `${table2(["run", "started", "environment", "action", "version", "decision", "reason", "duration", "commit", "by"], rows2)}
 `
   );
   if (inventories.length > 0) runtime.stdout.write(`${inventories.join("\n")}

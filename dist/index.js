@@ -74899,7 +74899,8 @@ function plainLine(event, batches) {
       const components = dataStrings(event, "components") ?? [];
       const from = previous ? `previous ${previous}` : "first deploy";
       const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
-      return `${at} ${runName(event)}: started (${parts})`;
+      const started = event.data?.action === "rollback" ? "rollback started" : "started";
+      return `${at} ${runName(event)}: ${started} (${parts})`;
     }
     case "inventory":
       return `${at} inventory: ${inventoryText(event)}`;

@@ -69,7 +69,21 @@ describe('tranche history', () => {
       expect(code).toBe(0);
       const [header, row] = stdout.split('\n');
       expect(header).toMatch(/^run\s+started\s+environment/);
-      expect(row).toMatch(/^run-7f3a\s+\S+\s+prod\s+3\s+unfinished/);
+      expect(row).toMatch(/^run-7f3a\s+\S+\s+prod\s+deploy\s+3\s+unfinished/);
     });
+  });
+
+  it('says which runs were rollbacks, in the table and in --json', async () => {
+    const p = project({ 'tranche.yml': ONE_TARGET_CONFIG });
+    dispose = p.dispose;
+    const deployed = await runCli(['deploy', '--ledger', 'ledger.db'], { cwd: p.dir });
+    const again = await runCli(['deploy', '--ledger', 'ledger.db'], { cwd: p.dir });
+    const rolled = await runCli(['rollback', '--ledger', 'ledger.db'], { cwd: p.dir });
+    expect([deployed.code, again.code, rolled.code], rolled.stderr).toEqual([0, 0, 0]);
+    const json = await runCli(['history', '--json', '--ledger', 'ledger.db'], { cwd: p.dir });
+    const runs = JSON.parse(json.stdout) as { version: string; action: string }[];
+    expect(runs.map((r) => `${r.action} ${r.version}`)).toEqual(['rollback 1', 'deploy 2', 'deploy 1']);
+    const text = await runCli(['history', '--ledger', 'ledger.db'], { cwd: p.dir });
+    expect(text.stdout.split('\n')[1]).toMatch(/^\S+\s+\S+\s+\S+\s+rollback\s+1\s+succeeded/);
   });
 });

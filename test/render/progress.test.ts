@@ -82,6 +82,23 @@ describe('PlainReporter', () => {
       );
     });
 
+    it('says a rollback run started as one', () => {
+      const started = (action: string) =>
+        plainLine(
+          ev(0, 0, {
+            kind: 'run_started',
+            status: 'started',
+            data: { previousVersion: '2.14.8', action, components: ['app'] },
+          }),
+        );
+      expect(started('rollback')).toBe(
+        '[12:00:00] metrics-store 2.14.7 → production: rollback started (previous 2.14.8; components app)',
+      );
+      expect(started('deploy')).toBe(
+        '[12:00:00] metrics-store 2.14.7 → production: started (previous 2.14.8; components app)',
+      );
+    });
+
     it('writes a failed deploy with its message', () => {
       const line = plainLine(
         ev(1, 1_500, {

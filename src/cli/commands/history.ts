@@ -32,9 +32,11 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
       const starts = await runStarts(ledger, found);
       return found.map((run) => {
         const events = starts.get(run.runId) ?? [];
-        const dirty = events.some((e) => e.kind === 'run_started' && e.data?.dirty === true);
+        const started = events.find((e) => e.kind === 'run_started');
+        const action = started?.data?.action === 'rollback' ? 'rollback' : 'deploy';
+        const dirty = started?.data?.dirty === true;
         const inventory = events.find((e) => e.kind === 'inventory');
-        return { ...run, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };
+        return { ...run, action, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };
       });
     },
     READS,
@@ -47,6 +49,7 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     r.runId,
     isoTime(r.startedAt),
     r.environment,
+    r.action,
     r.version,
     r.decision ?? 'unfinished',
     r.reasonCode ?? '-',
@@ -58,15 +61,16 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
     r.inventory === undefined ? [] : [`${r.runId}: inventory ${inventoryLine(r.inventory)}`],
   );
   runtime.stdout.write(
-    `${table(['run', 'started', 'environment', 'version', 'decision', 'reason', 'duration', 'commit', 'by'], rows)}\n`,
+    `${table(['run', 'started', 'environment', 'action', 'version', 'decision', 'reason', 'duration', 'commit', 'by'], rows)}\n`,
   );
   if (inventories.length > 0) runtime.stdout.write(`${inventories.join('\n')}\n`);
   return 0;
 }
 
 /**
- * The first two events of each run: run_started (whether it was deployed from a work tree with
- * uncommitted changes, --allow-dirty) and, when its targets came from an inventory, the targets it gave.
+ * The first two events of each run: run_started (a deploy or a rollback, and whether it was deployed
+ * from a work tree with uncommitted changes, --allow-dirty) and, when its targets came from an
+ * inventory, the targets it gave.
  */
 async function runStarts(ledger: Ledger, runs: RunRecord[]): Promise<Map<string, DeployEvent[]>> {
   const starts = await Promise.all(runs.map((run) => ledger.events({ runId: run.runId, limit: 2 })));
