@@ -69048,13 +69048,14 @@ async function historyCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? "20", "--limit");
   const since = options.since === void 0 ? void 0 : parseSince(options.since, "--since", Date.now());
+  const service = options.service ?? project.loaded.config.service;
   const runs = await withLedger(
     options,
     runtime,
     project.dir,
     async (ledger) => {
       const found = await ledger.runs({
-        service: options.service ?? project.loaded.config.service,
+        service,
         environment: options.environment,
         version: options.version,
         since,
@@ -69074,6 +69075,16 @@ async function historyCommand(options, runtime) {
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}
+`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    const which = [
+      options.environment && `in ${options.environment}`,
+      options.version && `of version ${options.version}`,
+      options.since && `since ${options.since}`
+    ].filter(Boolean);
+    runtime.stdout.write(`no runs of ${[service, ...which].join(" ")} in the ledger
 `);
     return 0;
   }

@@ -45,6 +45,19 @@ describe('tranche history', () => {
     expect(await (await fixture())('--service', 'cart')).toEqual(['cart-new']);
   });
 
+  it('says there are no runs rather than printing an empty table', async () => {
+    const p = project({ 'tranche.yml': ONE_TARGET_CONFIG });
+    dispose = p.dispose;
+    expect((await runCli(['deploy', '--ledger', 'ledger.db'], { cwd: p.dir })).code).toBe(0);
+    const history = (...args: string[]) =>
+      runCli(['history', '--ledger', 'ledger.db', ...args], { cwd: p.dir });
+    expect((await history('--service', 'nope')).stdout).toBe('no runs of nope in the ledger\n');
+    expect((await history('-e', 'prod', '--version', '7')).stdout).toBe(
+      'no runs of shop in prod of version 7 in the ledger\n',
+    );
+    expect((await history()).stdout).toMatch(/^run\s+started/);
+  });
+
   it('takes --since as an age', async () => {
     expect(await (await fixture())('--since', '7d')).toEqual(['shop-new']);
   });

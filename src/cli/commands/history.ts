@@ -17,13 +17,14 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
   const project = await loadProject(options, runtime);
   const limit = positiveInt(options.limit ?? '20', '--limit');
   const since = options.since === undefined ? undefined : parseSince(options.since, '--since', Date.now());
+  const service = options.service ?? project.loaded.config.service;
   const runs = await withLedger(
     options,
     runtime,
     project.dir,
     async (ledger) => {
       const found = await ledger.runs({
-        service: options.service ?? project.loaded.config.service,
+        service,
         environment: options.environment,
         version: options.version,
         since,
@@ -43,6 +44,15 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    const which = [
+      options.environment && `in ${options.environment}`,
+      options.version && `of version ${options.version}`,
+      options.since && `since ${options.since}`,
+    ].filter(Boolean);
+    runtime.stdout.write(`no runs of ${[service, ...which].join(' ')} in the ledger\n`);
     return 0;
   }
   const rows = runs.map((r) => [
