@@ -55185,7 +55185,8 @@ var ReleaseQueue = class {
       }
       const ends = finished !== null || report2.state === "inactive";
       const advance = ends ? await advanceIn(session, report2.repo, limits2, now) : { expired: [], started: [] };
-      return { outcome: "recorded", release, previous, finished, advance };
+      const ended = isFinishedRelease(release.state) && (previous === null || !isFinishedRelease(previous));
+      return { outcome: "recorded", release, previous, finished, ended, advance };
     });
   }
   async abortRelease(id, description, now) {
@@ -56519,45 +56520,6 @@ function repositoryRoot(dir) {
 import { execFile } from "node:child_process";
 import { dirname as dirname4, relative } from "node:path";
 import { promisify } from "node:util";
-var run = promisify(execFile);
-var LEDGER_DIR = dirname4(DEFAULT_LEDGER_PATH);
-async function inspectWorkTree(dir) {
-  try {
-    const { stdout: inside } = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
-    if (inside.trim() !== "true") return void 0;
-    const { stdout: head } = await run("git", ["rev-parse", "HEAD"], { cwd: dir });
-    const everythingBut = ["--", ":/", `:(exclude)${LEDGER_DIR}`];
-    const { stdout: status } = await run("git", ["status", "--porcelain", ...everythingBut], { cwd: dir });
-    return { commit: head.trim(), dirty: status.split("\n").filter((line) => line.trim() !== "") };
-  } catch {
-    return void 0;
-  }
-}
-async function commitNamed(dir, name) {
-  try {
-    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${name}^{commit}`];
-    const { stdout } = await run("git", args, { cwd: dir });
-    return stdout.trim() || void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function repoRelativePath(file2) {
-  try {
-    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dirname4(file2) });
-    return relative(stdout.trim(), file2);
-  } catch {
-    return void 0;
-  }
-}
-async function isUnignoredInWorkTree(dir, path2) {
-  try {
-    await run("git", ["check-ignore", "--quiet", path2], { cwd: dir });
-    return false;
-  } catch (error62) {
-    return error62.code === 1;
-  }
-}
 
 // src/cli/runtime.ts
 function processRuntime() {
@@ -56603,6 +56565,58 @@ function quietWhenClosed(stream, onClose) {
 var UsageError = class extends Error {
   name = "UsageError";
 };
+
+// src/cli/git.ts
+var run = promisify(execFile);
+var LEDGER_DIR = dirname4(DEFAULT_LEDGER_PATH);
+async function inspectWorkTree(dir) {
+  try {
+    const { stdout: inside } = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
+    if (inside.trim() !== "true") return void 0;
+    const { stdout: head } = await run("git", ["rev-parse", "HEAD"], { cwd: dir });
+    const everythingBut = ["--", ":/", `:(exclude)${LEDGER_DIR}`];
+    const { stdout: status } = await run("git", ["status", "--porcelain", ...everythingBut], { cwd: dir });
+    return { commit: head.trim(), dirty: status.split("\n").filter((line) => line.trim() !== "") };
+  } catch {
+    return void 0;
+  }
+}
+async function commitNamed(dir, name) {
+  if (name.startsWith("-")) return void 0;
+  try {
+    const { stdout } = await run("git", ["rev-parse", "--verify", "--quiet", `${name}^{commit}`], {
+      cwd: dir
+    });
+    return stdout.trim() || void 0;
+  } catch (error62) {
+    const { code, stderr } = error62;
+    if (code === 1 && String(stderr ?? "").trim() === "") return void 0;
+    throw error62;
+  }
+}
+async function chosenCommit(dir, named, tree) {
+  if (named === void 0 || tree === void 0) return named ?? tree?.commit ?? null;
+  const commit = await commitNamed(dir, named);
+  if (commit === void 0)
+    throw new UsageError(`--commit ${named}: no such commit in the git repository at ${dir}`);
+  return commit;
+}
+async function repoRelativePath(file2) {
+  try {
+    const { stdout } = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dirname4(file2) });
+    return relative(stdout.trim(), file2);
+  } catch {
+    return void 0;
+  }
+}
+async function isUnignoredInWorkTree(dir, path2) {
+  try {
+    await run("git", ["check-ignore", "--quiet", path2], { cwd: dir });
+    return false;
+  } catch (error62) {
+    return error62.code === 1;
+  }
+}
 
 // src/cli/project.ts
 async function loadProject(options, runtime) {
@@ -58752,10 +58766,14 @@ async function settleVersion(source, request2) {
   const built = await source.commitOf(service, named);
   if (built === void 0) throw new UnknownVersionError(service, named);
   if (built === null) return { version: named, commit };
-  if (request2.action === "deploy" && commit !== null && built !== commit) {
-    throw new VersionCommitError(named, built, commit);
+  if (request2.action === "deploy" && commit !== null) {
+    if (!sameCommit(built, commit)) throw new VersionCommitError(named, built, commit);
+    return { version: named, commit };
   }
   return { version: named, commit: built };
+}
+function sameCommit(built, deployed) {
+  return built === deployed || /^[0-9a-f]{7,39}$/i.test(built) && deployed.toLowerCase().startsWith(built.toLowerCase());
 }
 
 // src/release/prepare-release.ts
@@ -68562,14 +68580,7 @@ async function traceableCommit(options, dir) {
       `uncommitted changes in ${dir} (${tree.dirty.length} file(s), e.g. ${tree.dirty[0]?.trim()}): commit them so the deploy is traceable, or pass --allow-dirty`
     );
   }
-  const dirty = (tree?.dirty.length ?? 0) > 0;
-  if (options.commit === void 0 || tree === void 0)
-    return { commit: options.commit ?? tree?.commit ?? null, dirty };
-  const commit = await commitNamed(dir, options.commit);
-  if (commit === void 0) {
-    throw new UsageError(`--commit ${options.commit}: no such commit in the git repository at ${dir}`);
-  }
-  return { commit, dirty };
+  return { commit: await chosenCommit(dir, options.commit, tree), dirty: (tree?.dirty.length ?? 0) > 0 };
 }
 async function execute(spec, ledger, options, runtime, commands) {
   const controller = new AbortController();
@@ -68686,7 +68697,7 @@ async function versionBeforeLive(ledger, service, environment) {
   const { live, target } = await ledgerRollback(ledger, service, environment);
   if (!target) {
     throw new UsageError(
-      `${environment} has no good version that succeeded before the live one (${live ?? "none"}) to roll back to; name one with --to`
+      !live ? `${environment} has no good version that succeeded before the live one to roll back to (nothing has succeeded there yet); name one with --to` : `${environment} has no good version that succeeded before the live one (${live}) to roll back to; name one with --to`
     );
   }
   return target.version;
@@ -69958,7 +69969,7 @@ async function markCommand(verdict, version2, options, runtime) {
 async function versionNextCommand(options, runtime) {
   const project = await loadProject(options, runtime);
   const { service, version: template } = project.loaded.config;
-  const commit = options.commit ?? (await inspectWorkTree(project.dir))?.commit ?? null;
+  const commit = await chosenCommit(project.dir, options.commit, await inspectWorkTree(project.dir));
   const record2 = await withLedger(
     options,
     runtime,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { dirname, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_LEDGER_PATH } from '../ledger/open.ts';
+import { UsageError } from './runtime.ts';
 
 const run = promisify(execFile);
 
@@ -34,16 +35,39 @@ export async function inspectWorkTree(dir: string): Promise<WorkTree | undefined
 
 /**
  * The full SHA of the commit `name` (a SHA, short or whole, a tag, a branch) names in dir's
- * repository; undefined when it names none.
+ * repository; undefined when it names none. A name that starts with `-` names none (git would
+ * read it as an option); git failing otherwise is an error of its own.
  */
 export async function commitNamed(dir: string, name: string): Promise<string | undefined> {
+  if (name.startsWith('-')) return undefined;
   try {
-    const args = ['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`];
-    const { stdout } = await run('git', args, { cwd: dir });
+    const { stdout } = await run('git', ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], {
+      cwd: dir,
+    });
     return stdout.trim() || undefined;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // --verify --quiet: exit 1, saying nothing, when the name resolves to no commit.
+    const { code, stderr } = error as { code?: unknown; stderr?: unknown };
+    if (code === 1 && String(stderr ?? '').trim() === '') return undefined;
+    throw error;
   }
+}
+
+/**
+ * The commit a command records: --commit (`named`; in a git work tree, the full SHA of the commit
+ * it names, refused when it names none; outside one, as given), else the work tree's HEAD; null
+ * outside a work tree without --commit.
+ */
+export async function chosenCommit(
+  dir: string,
+  named: string | undefined,
+  tree: WorkTree | undefined,
+): Promise<string | null> {
+  if (named === undefined || tree === undefined) return named ?? tree?.commit ?? null;
+  const commit = await commitNamed(dir, named);
+  if (commit === undefined)
+    throw new UsageError(`--commit ${named}: no such commit in the git repository at ${dir}`);
+  return commit;
 }
 
 /** A file's path from the root of the git work tree holding it (as GitHub names files); undefined outside one. */

@@ -62,8 +62,20 @@ export async function settleVersion(
   const built = await source.commitOf(service, named);
   if (built === undefined) throw new UnknownVersionError(service, named);
   if (built === null) return { version: named, commit };
-  if (request.action === 'deploy' && commit !== null && built !== commit) {
-    throw new VersionCommitError(named, built, commit);
+  if (request.action === 'deploy' && commit !== null) {
+    if (!sameCommit(built, commit)) throw new VersionCommitError(named, built, commit);
+    return { version: named, commit };
   }
   return { version: named, commit: built };
+}
+
+/**
+ * Whether the commit a version was numbered for is the one deployed: the same, or an abbreviated
+ * SHA of it (as `version next --commit` kept what it was given before it recorded full SHAs).
+ */
+function sameCommit(built: string, deployed: string): boolean {
+  return (
+    built === deployed ||
+    (/^[0-9a-f]{7,39}$/i.test(built) && deployed.toLowerCase().startsWith(built.toLowerCase()))
+  );
 }

@@ -210,6 +210,21 @@ exec ./record.sh`;
       expect(option.stderr).toContain('--commit --help: no such commit');
     });
 
+    it('numbers a version for the commit --commit names and deploys it by the same name', async () => {
+      const f = committedFleet({ '.gitignore': '.tranche/\nstate/\n' });
+      const head = git(f.dir, 'rev-parse', 'HEAD').toString().trim();
+      const cli = (...args: string[]) => runCli(args, { cwd: f.dir });
+      expect((await cli('version', 'next', '--commit', 'nope')).stderr).toContain(
+        '--commit nope: no such commit',
+      );
+      const numbered = await cli('version', 'next', '--commit', head.slice(0, 8), '--json');
+      const { version, commit } = JSON.parse(numbered.stdout) as { version: string; commit: string };
+      expect(commit).toBe(head);
+      const deployed = await f.deploy('--version', version, '--commit', head.slice(0, 8));
+      expect(deployed.code, deployed.stderr).toBe(0);
+      expect(deployed.result).toMatchObject({ version, commit: head });
+    });
+
     it('never counts the default ledger as a change, and says once how to ignore it', async () => {
       const f = committedFleet({ '.gitignore': 'state/\n' });
       const first = await f.deploy();

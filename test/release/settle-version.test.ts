@@ -17,6 +17,7 @@ function source(): Pick<VersionSource, 'nextVersion' | 'commitOf'> & { numbered:
   const commits = new Map<string, string | null>([
     ['1.1', BUILT],
     ['1.2', null],
+    ['1.0', BUILT.slice(0, 7)],
   ]);
   return {
     numbered,
@@ -65,6 +66,21 @@ describe('settling the version of a release', () => {
       const refused = settleVersion(source(), request({ named: '1.1', commit: OTHER }));
       await expect(refused).rejects.toBeInstanceOf(VersionCommitError);
       await expect(refused).rejects.toMatchObject({ built: BUILT, deployed: OTHER });
+    });
+
+    it('runs the whole SHA deployed when it was numbered for an abbreviation of it', async () => {
+      expect(await settleVersion(source(), request({ named: '1.0', commit: BUILT }))).toEqual({
+        version: '1.0',
+        commit: BUILT,
+      });
+      const refused = settleVersion(source(), request({ named: '1.0', commit: OTHER }));
+      await expect(refused).rejects.toBeInstanceOf(VersionCommitError);
+      // Only a SHA abbreviates: a name is compared whole.
+      const named = source();
+      named.commitOf = async () => 'main';
+      await expect(
+        settleVersion(named, request({ named: '1.0', commit: 'mainline' })),
+      ).rejects.toBeInstanceOf(VersionCommitError);
     });
 
     it('checks its own commit out for a rollback, whatever commit the run started from', async () => {

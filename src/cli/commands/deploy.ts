@@ -19,7 +19,7 @@ import type { VersionSource } from '../../release/version-source.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { runActor } from '../actor.ts';
 import { withDeployLock } from '../deploy-lock.ts';
-import { commitNamed, inspectWorkTree } from '../git.ts';
+import { chosenCommit, inspectWorkTree } from '../git.ts';
 import { cliNotifier, cliRunNotices, drainingAfter } from '../notify.ts';
 import {
   type CommonOptions,
@@ -156,14 +156,7 @@ async function traceableCommit(options: DeployOptions, dir: string) {
         'commit them so the deploy is traceable, or pass --allow-dirty',
     );
   }
-  const dirty = (tree?.dirty.length ?? 0) > 0;
-  if (options.commit === undefined || tree === undefined)
-    return { commit: options.commit ?? tree?.commit ?? null, dirty };
-  const commit = await commitNamed(dir, options.commit);
-  if (commit === undefined) {
-    throw new UsageError(`--commit ${options.commit}: no such commit in the git repository at ${dir}`);
-  }
-  return { commit, dirty };
+  return { commit: await chosenCommit(dir, options.commit, tree), dirty: (tree?.dirty.length ?? 0) > 0 };
 }
 
 /** Run the release, cancelling it (with rollback per onFailure) on SIGINT or SIGTERM. */

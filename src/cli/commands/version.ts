@@ -1,4 +1,4 @@
-import { inspectWorkTree } from '../git.ts';
+import { chosenCommit, inspectWorkTree } from '../git.ts';
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -10,7 +10,7 @@ export interface VersionNextOptions extends CommonOptions {
 export async function versionNextCommand(options: VersionNextOptions, runtime: Runtime): Promise<number> {
   const project = await loadProject(options, runtime);
   const { service, version: template } = project.loaded.config;
-  const commit = options.commit ?? (await inspectWorkTree(project.dir))?.commit ?? null;
+  const commit = await chosenCommit(project.dir, options.commit, await inspectWorkTree(project.dir));
   const record = await withLedger(options, runtime, project.dir, (ledger) =>
     ledger.nextVersion(service, commit, template, Date.now()),
   );
