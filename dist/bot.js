@@ -48365,7 +48365,8 @@ var ReleaseQueue = class {
       }
       const ends = finished !== null || report2.state === "inactive";
       const advance = ends ? await advanceIn(session, report2.repo, limits, now) : { expired: [], started: [] };
-      return { outcome: "recorded", release, previous, finished, advance };
+      const ended = isFinishedRelease(release.state) && (previous === null || !isFinishedRelease(previous));
+      return { outcome: "recorded", release, previous, finished, ended, advance };
     });
   }
   async abortRelease(id, description, now) {
@@ -74726,10 +74727,14 @@ async function settleVersion(source, request2) {
   const built = await source.commitOf(service, named);
   if (built === void 0) throw new UnknownVersionError(service, named);
   if (built === null) return { version: named, commit };
-  if (request2.action === "deploy" && commit !== null && built !== commit) {
-    throw new VersionCommitError(named, built, commit);
+  if (request2.action === "deploy" && commit !== null) {
+    if (!sameCommit(built, commit)) throw new VersionCommitError(named, built, commit);
+    return { version: named, commit };
   }
   return { version: named, commit: built };
+}
+function sameCommit(built, deployed) {
+  return built === deployed || /^[0-9a-f]{7,39}$/i.test(built) && deployed.toLowerCase().startsWith(built.toLowerCase());
 }
 
 // src/release/prepare-release.ts
@@ -78000,6 +78005,12 @@ async function onWorkflowRun(context, deps) {
 }
 async function recordCiRun(scope, run3) {
   const loaded = loadedConfig(scope);
+  if (scope.config.state === "invalid") {
+    scope.log.warn(
+      `${run3.source} ${run3.stratum} on ${run3.commit.slice(0, 7)}: not counted: ${scope.config.message}`
+    );
+    return;
+  }
   if (!loaded || !run3.counts(loaded.config.verdict)) {
     scope.log.debug(
       `${run3.source} ${run3.stratum} on ${run3.commit.slice(0, 7)}: not an outcome tranche.yml counts`
@@ -78115,7 +78126,7 @@ async function onDeploymentStatus(context, deps) {
     });
   } else {
     const line = `deployment ${deployment.id} \u2192 ${deployment.environment}: ${state} (release ${release.id})`;
-    if (recording.finished) scope.log.info(line);
+    if (recording.ended) scope.log.info(line);
     else scope.log.debug(line);
     await report(scope, release, {
       edit: recording.previous !== release.state || recording.finished !== null,

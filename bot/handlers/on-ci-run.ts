@@ -76,6 +76,12 @@ export async function onWorkflowRun(
 
 async function recordCiRun(scope: HandlerScope, run: CiRun): Promise<void> {
   const loaded = loadedConfig(scope);
+  if (scope.config.state === 'invalid') {
+    scope.log.warn(
+      `${run.source} ${run.stratum} on ${run.commit.slice(0, 7)}: not counted: ${scope.config.message}`,
+    );
+    return;
+  }
   if (!loaded || !run.counts(loaded.config.verdict)) {
     scope.log.debug(
       `${run.source} ${run.stratum} on ${run.commit.slice(0, 7)}: not an outcome tranche.yml counts`,

@@ -92,7 +92,7 @@ export async function onDeploymentStatus(
   } else {
     const line = `deployment ${deployment.id} → ${deployment.environment}: ${state} (release ${release.id})`;
     // A status that ends the release is news; one that leaves it open is only recorded.
-    if (recording.finished) scope.log.info(line);
+    if (recording.ended) scope.log.info(line);
     else scope.log.debug(line);
     await report(scope, release, {
       edit: recording.previous !== release.state || recording.finished !== null,

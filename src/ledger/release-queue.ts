@@ -234,7 +234,8 @@ export class ReleaseQueue implements ReleaseLedger {
       const advance = ends
         ? await advanceIn(session, report.repo, limits, now)
         : { expired: [], started: [] };
-      return { outcome: 'recorded', release, previous, finished, advance };
+      const ended = isFinishedRelease(release.state) && (previous === null || !isFinishedRelease(previous));
+      return { outcome: 'recorded', release, previous, finished, ended, advance };
     });
   }
 

@@ -437,6 +437,8 @@ export type StatusRecording =
       previous: ReleaseState | null;
       /** Set when the status was terminal. */
       finished: FinishedRelease | null;
+      /** Whether this status ended the release: it was open (or unseen) and is finished now (inactive included). */
+      ended: boolean;
       advance: QueueAdvance;
     };
 

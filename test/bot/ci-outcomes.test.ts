@@ -73,6 +73,17 @@ describe('check runs and workflow runs as outcomes', () => {
     expect(t.server.logs.filter((line) => line.startsWith('check_run'))).toEqual([]);
   });
 
+  it('says at warn that nothing is counted while tranche.yml cannot be read', async () => {
+    await threeKnown();
+    t.github.config(`${YAML}colour: blue\n`);
+    await t.checkRun({ id: 507, name: 'e2e', conclusion: 'failure', sha: V3_SHA });
+    t.github.done();
+    expect(await ciOutcomes()).toEqual([]);
+    expect(t.server.logs).toContainEqual(
+      expect.stringMatching(/^check_run check:e2e on ccccccc: not counted: .*colour: unknown key 'colour'/),
+    );
+  });
+
   it("ignores, without a request, conclusions that say nothing and the Action's own check runs", async () => {
     await threeKnown();
     await t.checkRun({ id: 504, name: 'e2e', conclusion: 'cancelled', sha: V3_SHA });

@@ -58,6 +58,19 @@ describe('deployment_status', () => {
         expect.stringMatching(/^deployment 9001 → production: in_progress \(release \d+\)$/),
       ]);
     });
+
+    it('says at info when an inactive status closes a release that was open', async () => {
+      t.github.token();
+      await deployed(9001, 5001);
+      t.github.config().checkRuns('production', `${HTML_URL}/runs/77`).editComment(5001);
+      await t.status({ deploymentId: 9001, state: 'in_progress', version: '1' });
+      t.github.config();
+      await t.status({ deploymentId: 9001, state: 'inactive', version: '1' });
+      t.github.done();
+      expect(t.server.logs.filter((line) => line.startsWith('deployment 9001 → production'))).toEqual([
+        expect.stringMatching(/^deployment 9001 → production: inactive \(release \d+\)$/),
+      ]);
+    });
   });
 
   describe('success', () => {
