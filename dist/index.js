@@ -70530,10 +70530,14 @@ async function settleVersion(source, request2) {
   const built = await source.commitOf(service, named);
   if (built === void 0) throw new UnknownVersionError(service, named);
   if (built === null) return { version: named, commit };
-  if (request2.action === "deploy" && commit !== null && built !== commit) {
-    throw new VersionCommitError(named, built, commit);
+  if (request2.action === "deploy" && commit !== null) {
+    if (!sameCommit(built, commit)) throw new VersionCommitError(named, built, commit);
+    return { version: named, commit };
   }
   return { version: named, commit: built };
+}
+function sameCommit(built, deployed) {
+  return built === deployed || /^[0-9a-f]{7,39}$/i.test(built) && deployed.toLowerCase().startsWith(built.toLowerCase());
 }
 
 // src/release/prepare-release.ts
@@ -73000,7 +73004,8 @@ var ReleaseQueue = class {
       }
       const ends = finished !== null || report2.state === "inactive";
       const advance = ends ? await advanceIn(session, report2.repo, limits2, now) : { expired: [], started: [] };
-      return { outcome: "recorded", release, previous, finished, advance };
+      const ended = isFinishedRelease(release.state) && (previous === null || !isFinishedRelease(previous));
+      return { outcome: "recorded", release, previous, finished, ended, advance };
     });
   }
   async abortRelease(id, description, now) {

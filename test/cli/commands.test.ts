@@ -243,6 +243,14 @@ describe('after deploys', { timeout: timeoutFor({ nodes: 6, shells: 6 * 4 }) }, 
     expect(third.stderr).toContain('staging has no good version that succeeded before the live one (3.1)');
   });
 
+  it('rollback where nothing has succeeded yet says so (exit 2)', async () => {
+    const { code, stderr } = await fixture().cli('rollback', '-e', 'staging');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'staging has no good version that succeeded before the live one to roll back to (nothing has succeeded there yet)',
+    );
+  });
+
   it('rollback passes over a version whose verdict is bad, for the good one before it', async () => {
     const f = await deployedTwice();
     expect((await f.cli('deploy', '-e', 'staging', '--json')).code).toBe(0);

@@ -135,7 +135,9 @@ async function versionBeforeLive(ledger: Ledger, service: string, environment: s
   const { live, target } = await ledgerRollback(ledger, service, environment);
   if (!target) {
     throw new UsageError(
-      `${environment} has no good version that succeeded before the live one (${live ?? 'none'}) to roll back to; name one with --to`,
+      !live
+        ? `${environment} has no good version that succeeded before the live one to roll back to (nothing has succeeded there yet); name one with --to`
+        : `${environment} has no good version that succeeded before the live one (${live}) to roll back to; name one with --to`,
     );
   }
   return target.version;
