@@ -2718,7 +2718,7 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = __require("module");
-    var { existsSync: existsSync3 } = __require("node:fs");
+    var { existsSync: existsSync2 } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join2, isAbsolute, sep: sep2 } = __require("node:path");
     var { fileURLToPath: fileURLToPath5 } = __require("node:url");
@@ -2793,7 +2793,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute(path8) && !existsSync3(path8);
+      return isAbsolute(path8) && !existsSync2(path8);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -46767,7 +46767,7 @@ function wallSleep(ms, signal, keepAlive) {
 }
 
 // src/ledger/open.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { statSync as statSync3 } from "node:fs";
 import { resolve as resolve4 } from "node:path";
 
 // src/ledger/postgres.ts
@@ -49665,8 +49665,11 @@ async function openLedger(location, cwd, sqlite = {}, { existing = false } = {})
   if (location === ":memory:") return SqliteLedger.open(location);
   return openSqlite(resolve4(cwd, location), sqlite, existing);
 }
+function ledgerFileMissing(path8) {
+  return statSync3(path8, { throwIfNoEntry: false }) === void 0;
+}
 async function openSqlite(path8, options2, existing) {
-  if (existing && !existsSync2(path8)) {
+  if (existing && ledgerFileMissing(path8)) {
     throw new LedgerLocationError(`there is no ledger at ${path8} (nothing has been recorded there)`);
   }
   try {

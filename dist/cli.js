@@ -29359,7 +29359,7 @@ function sameRepositories(a, b) {
 
 // src/cli/commands/dashboard.ts
 import { execFile as execFile2 } from "node:child_process";
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { createServer } from "node:http";
 import { resolve as resolve5 } from "node:path";
 import { promisify as promisify2 } from "node:util";
@@ -51483,7 +51483,7 @@ function osUserName() {
 }
 
 // src/cli/project.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { dirname as dirname5, isAbsolute, join as join5, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/config/inventory.ts
@@ -53658,7 +53658,7 @@ function inventoryReader(options) {
 }
 
 // src/ledger/open.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { statSync as statSync4 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // src/ledger/postgres.ts
@@ -56485,8 +56485,11 @@ async function openLedger(location, cwd, sqlite = {}, { existing = false } = {})
   if (location === ":memory:") return SqliteLedger.open(location);
   return openSqlite(resolve2(cwd, location), sqlite, existing);
 }
+function ledgerFileMissing(path2) {
+  return statSync4(path2, { throwIfNoEntry: false }) === void 0;
+}
 async function openSqlite(path2, options, existing) {
-  if (existing && !existsSync2(path2)) {
+  if (existing && ledgerFileMissing(path2)) {
     throw new LedgerLocationError(`there is no ledger at ${path2} (nothing has been recorded there)`);
   }
   try {
@@ -56498,20 +56501,20 @@ async function openSqlite(path2, options, existing) {
 }
 
 // src/cli/find-config.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname3, join as join4 } from "node:path";
 var DEFAULT_CONFIG_FILE = "tranche.yml";
 function findConfig(cwd) {
   const root = repositoryRoot(cwd) ?? cwd;
   for (let dir = cwd; dir !== root; dir = dirname3(dir)) {
     const candidate = join4(dir, DEFAULT_CONFIG_FILE);
-    if (existsSync3(candidate)) return candidate;
+    if (existsSync2(candidate)) return candidate;
   }
   return configIn(root);
 }
 function repositoryRoot(dir) {
   for (let current = dir; ; current = dirname3(current)) {
-    if (existsSync3(join4(current, ".git"))) return current;
+    if (existsSync2(join4(current, ".git"))) return current;
     if (dirname3(current) === current) return void 0;
   }
 }
@@ -56654,7 +56657,7 @@ var READS = "read";
 async function openProjectLedger(options, runtime, dir, missing = "create") {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
   const defaultPath = join5(dir, DEFAULT_LEDGER_PATH);
-  const creating = chosen === void 0 && !existsSync4(resolve3(defaultPath));
+  const creating = chosen === void 0 && ledgerFileMissing(resolve3(defaultPath));
   if (creating) refuseBesideEarlierDefault(dir);
   if (creating && missing === "existing") {
     throw new UsageError(
@@ -56662,10 +56665,8 @@ async function openProjectLedger(options, runtime, dir, missing = "create") {
     );
   }
   if (creating && missing === "read") {
-    runtime.stderr.write(
-      `tranche: no ledger yet at ${defaultPath} (nothing deployed with this config): nothing recorded to show
-`
-    );
+    runtime.stderr.write(`tranche: no ledger yet at ${defaultPath}: nothing is recorded
+`);
     return openLedger(":memory:", dir);
   }
   try {
@@ -56681,7 +56682,7 @@ async function openProjectLedger(options, runtime, dir, missing = "create") {
 var EARLIER_DEFAULT_LEDGER = join5(".github", DEFAULT_LEDGER_PATH);
 function refuseBesideEarlierDefault(dir) {
   const earlier = join5(dir, EARLIER_DEFAULT_LEDGER);
-  if (!existsSync4(earlier)) return;
+  if (!existsSync3(earlier)) return;
   throw new UsageError(
     `the default ledger is ${join5(dir, DEFAULT_LEDGER_PATH)}, and there is none yet; the ledger an earlier Tranche kept for .github/tranche.yml is ${earlier}. Move it (from ${dir}: mv ${dirname5(EARLIER_DEFAULT_LEDGER)} ${dirname5(DEFAULT_LEDGER_PATH)}) or name it with --ledger, so that its versions and history go on; nothing was created`
   );
@@ -68881,7 +68882,7 @@ var git = promisify2(execFile2);
 var COMMITS = 15;
 async function dashboardCommand(options, runtime) {
   const port = parsePort(options.port);
-  const project = existsSync5(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
+  const project = existsSync4(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
   const ledger = project ? await openProjectLedger(options, runtime, project.dir) : await openProjectLedger(options, runtime, configDir(options, runtime), "existing");
   const actor = actingName(void 0, runtime.env);
   const config2 = project?.loaded.config;
@@ -69403,7 +69404,7 @@ async function ledgerExportCommand(options, runtime) {
       if (options.output === void 0) await writeLines(lines2, runtime.stdout);
       else await writeFile2(lines2, options.output, runtime.cwd);
     },
-    READS
+    "existing"
   );
   const summary = { file: options.output ?? null, since, records: counts2 };
   const report2 = options.output === void 0 ? runtime.stderr : runtime.stdout;

@@ -71477,7 +71477,7 @@ function conclusionOf(decision) {
 }
 
 // src/ledger/open.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { statSync as statSync4 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
 // src/ledger/postgres.ts
@@ -74297,8 +74297,11 @@ async function openLedger(location, cwd, sqlite = {}, { existing = false } = {})
   if (location === ":memory:") return SqliteLedger.open(location);
   return openSqlite(resolve2(cwd, location), sqlite, existing);
 }
+function ledgerFileMissing(path) {
+  return statSync4(path, { throwIfNoEntry: false }) === void 0;
+}
 async function openSqlite(path, options, existing) {
-  if (existing && !existsSync2(path)) {
+  if (existing && ledgerFileMissing(path)) {
     throw new LedgerLocationError(`there is no ledger at ${path} (nothing has been recorded there)`);
   }
   try {
@@ -75782,7 +75785,7 @@ function readRunContext(env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync2, existsSync as existsSync4 } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync3 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -75792,7 +75795,7 @@ var Context = class {
     var _a3, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path = process.env.GITHUB_EVENT_PATH;
@@ -80274,13 +80277,13 @@ function createActionClient(token, log) {
 }
 
 // src/action/repository-path.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { dirname as dirname3, relative, sep as sep2 } from "node:path";
 function repositoryPath(configFile, workspace) {
   for (let dir = dirname3(configFile); ; dir = dirname3(dir)) {
     const inside = relative(workspace, dir);
     if (inside.startsWith("..")) break;
-    if (existsSync5(`${dir}${sep2}.git`)) return toPosix(relative(dir, configFile));
+    if (existsSync4(`${dir}${sep2}.git`)) return toPosix(relative(dir, configFile));
     if (inside === "") break;
   }
   return toPosix(relative(workspace, configFile));

@@ -6,7 +6,13 @@ import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { CONFIG_PATHS, configHome, configName, locateConfig } from '../config/location.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
-import { chooseLedgerLocation, DEFAULT_LEDGER_PATH, ledgerCredential, openLedger } from '../ledger/open.ts';
+import {
+  chooseLedgerLocation,
+  DEFAULT_LEDGER_PATH,
+  ledgerCredential,
+  ledgerFileMissing,
+  openLedger,
+} from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 
 import { repositoryRoot } from './find-config.ts';
@@ -106,7 +112,7 @@ export async function openProjectLedger(
 ): Promise<Ledger> {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
   const defaultPath = join(dir, DEFAULT_LEDGER_PATH);
-  const creating = chosen === undefined && !existsSync(resolve(defaultPath));
+  const creating = chosen === undefined && ledgerFileMissing(resolve(defaultPath));
   if (creating) refuseBesideEarlierDefault(dir);
   if (creating && missing === 'existing') {
     throw new UsageError(
@@ -114,9 +120,7 @@ export async function openProjectLedger(
     );
   }
   if (creating && missing === 'read') {
-    runtime.stderr.write(
-      `tranche: no ledger yet at ${defaultPath} (nothing deployed with this config): nothing recorded to show\n`,
-    );
+    runtime.stderr.write(`tranche: no ledger yet at ${defaultPath}: nothing is recorded\n`);
     return openLedger(':memory:', dir);
   }
   try {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPostgresUrl, PostgresLedger } from './postgres.ts';
 import { SqliteLedger, type SqliteOptions } from './sqlite.ts';
@@ -87,8 +87,16 @@ export async function openLedger(
   return openSqlite(resolve(cwd, location), sqlite, existing);
 }
 
+/**
+ * Whether nothing is at `path`, where a SQLite ledger would be: only "no such file" says so; a file
+ * that cannot be looked at (no permission) is an error of its own, not a ledger to make or skip.
+ */
+export function ledgerFileMissing(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false }) === undefined;
+}
+
 async function openSqlite(path: string, options: SqliteOptions, existing: boolean): Promise<Ledger> {
-  if (existing && !existsSync(path)) {
+  if (existing && ledgerFileMissing(path)) {
     throw new LedgerLocationError(`there is no ledger at ${path} (nothing has been recorded there)`);
   }
   try {

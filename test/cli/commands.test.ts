@@ -149,9 +149,7 @@ describe('a bad ledger location', () => {
     const { code, stdout, stderr } = await f.cli('status');
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('live nothing yet');
-    expect(stderr).toContain(
-      `no ledger yet at ${f.path('.tranche/ledger.db')} (nothing deployed with this config)`,
-    );
+    expect(stderr).toContain(`no ledger yet at ${f.path('.tranche/ledger.db')}: nothing is recorded`);
     expect(existsSync(f.path('.tranche'))).toBe(false);
   });
 

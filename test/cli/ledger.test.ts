@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { disposedAfterEach } from '../support/dispose.ts';
@@ -150,6 +150,19 @@ for (const backend of LEDGER_BACKENDS) {
     });
   });
 }
+
+describe('tranche ledger export of a ledger that is not there', () => {
+  it('refuses (exit 2), writing no bundle and making no ledger', async () => {
+    const p = project({ 'tranche.yml': CONFIG, 'deploy.sh': RECORDING_DEPLOY });
+    disposeAfter(p.dispose);
+    const env = { TRANCHE_BUNDLE_KEY: KEY };
+    const exported = await runCli(['ledger', 'export', '-o', 'b.ndjson'], { cwd: p.dir, env });
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toContain(`no ledger at ${p.path('.tranche/ledger.db')}`);
+    expect(existsSync(p.path('b.ndjson'))).toBe(false);
+    expect(existsSync(p.path('.tranche'))).toBe(false);
+  });
+});
 
 describe('tranche ledger export and import without a key', () => {
   it('refuse to run, naming TRANCHE_BUNDLE_KEY (exit 2), and write no bundle', async () => {

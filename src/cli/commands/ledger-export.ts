@@ -5,7 +5,7 @@ import { writeBundle } from '../../ledger/bundle.ts';
 import type { LedgerRecord, LedgerRecordType } from '../../ledger/types.ts';
 import { counted } from '../../render/format.ts';
 import { bundleKey } from '../bundle-key.ts';
-import { type CommonOptions, configDir, READS, withLedger } from '../project.ts';
+import { type CommonOptions, configDir, withLedger } from '../project.ts';
 import type { Output, Runtime } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 import { parseSince } from '../when.ts';
@@ -48,7 +48,7 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
       if (options.output === undefined) await writeLines(lines, runtime.stdout);
       else await writeFile(lines, options.output, runtime.cwd);
     },
-    READS,
+    'existing',
   );
   const summary = { file: options.output ?? null, since, records: counts };
   const report = options.output === undefined ? runtime.stderr : runtime.stdout;
