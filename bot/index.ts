@@ -16,7 +16,7 @@ import { systemClock } from '../src/engine/clock.ts';
 import { ledgerLocation, openLedger } from '../src/ledger/open.ts';
 import type { Ledger } from '../src/ledger/types.ts';
 import { createNotifier } from '../src/notify/front-door.ts';
-import type { BotDeps } from './bot-scope.ts';
+import { type BotDeps, deploymentLogger } from './bot-scope.ts';
 import { type BotDashboard, botDashboard } from './dashboard/bot-dashboard.ts';
 import { type DashboardSettings, dashboardSettings } from './dashboard/settings.ts';
 import { onCheckRun, onWorkflowRun } from './handlers/on-ci-run.ts';
@@ -173,7 +173,7 @@ function notifierOver(env: Record<string, string | undefined>): NonNullable<BotD
   return (config, log) =>
     createNotifier(config, env, {
       clock: systemClock,
-      log: { info: (m) => log.info(m), warning: (m) => log.warn(m) },
+      log: deploymentLogger(log),
     });
 }
 

@@ -25237,6 +25237,2219 @@ var require_lib3 = __commonJS({
   }
 });
 
+// node_modules/semver/internal/constants.js
+var require_constants3 = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports2, module2) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module2.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports2, module2) {
+    "use strict";
+    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module2.exports = debug;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports2, module2) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants3();
+    var debug = require_debug();
+    exports2 = module2.exports = {};
+    var re = exports2.re = [];
+    var safeRe = exports2.safeRe = [];
+    var src = exports2.src = [];
+    var safeSrc = exports2.safeSrc = [];
+    var t = exports2.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug(name, index, value);
+      t[name] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports2.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports2.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports2.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports2, module2) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options2) => {
+      if (!options2) {
+        return emptyOpts;
+      }
+      if (typeof options2 !== "object") {
+        return looseOption;
+      }
+      return options2;
+    };
+    module2.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports2, module2) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module2.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports2, module2) {
+    "use strict";
+    var debug = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version3, options2) {
+        options2 = parseOptions(options2);
+        if (version3 instanceof _SemVer) {
+          if (version3.loose === !!options2.loose && version3.includePrerelease === !!options2.includePrerelease) {
+            return version3;
+          } else {
+            version3 = version3.version;
+          }
+        } else if (typeof version3 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version3}".`);
+        }
+        if (version3.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug("SemVer", version3, options2);
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.includePrerelease = !!options2.includePrerelease;
+        const m = version3.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version3}`);
+        }
+        this.raw = version3;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i = 0;
+        do {
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug("prerelease compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i = 0;
+        do {
+          const a = this.build[i];
+          const b = other.build[i];
+          debug("build compare", i, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
+                }
+              }
+              if (i === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module2.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse7 = (version3, options2, throwErrors = false) => {
+      if (version3 instanceof SemVer) {
+        return version3;
+      }
+      try {
+        return new SemVer(version3, options2);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module2.exports = parse7;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var valid = (version3, options2) => {
+      const v = parse7(version3, options2);
+      return v ? v.version : null;
+    };
+    module2.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var clean2 = (version3, options2) => {
+      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options2);
+      return s ? s.version : null;
+    };
+    module2.exports = clean2;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version3, release, options2, identifier, identifierBase) => {
+      if (typeof options2 === "string") {
+        identifierBase = identifier;
+        identifier = options2;
+        options2 = void 0;
+      }
+      try {
+        return new SemVer(
+          version3 instanceof SemVer ? version3.version : version3,
+          options2
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var diff = (version1, version22) => {
+      const v1 = parse7(version1, null, true);
+      const v2 = parse7(version22, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module2.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module2.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module2.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module2.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var prerelease = (version3, options2) => {
+      const parsed2 = parse7(version3, options2);
+      return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
+    };
+    module2.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module2.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a, b, loose) => compare(b, a, loose);
+    module2.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a, b) => compare(a, b, true);
+    module2.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module2.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports2, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module2.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports2, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module2.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    module2.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    module2.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    module2.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    module2.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    module2.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports2, module2) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    module2.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports2, module2) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module2.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse7 = require_parse();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version3, options2) => {
+      if (version3 instanceof SemVer) {
+        return version3;
+      }
+      if (typeof version3 === "number") {
+        version3 = String(version3);
+      }
+      if (typeof version3 !== "string") {
+        return null;
+      }
+      options2 = options2 || {};
+      let match = null;
+      if (!options2.rtl) {
+        match = version3.match(options2.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options2.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version3)) && (!match || match.index + match[0].length !== version3.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
+    };
+    module2.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports2, module2) {
+    "use strict";
+    var parse7 = require_parse();
+    var constants = require_constants3();
+    var SemVer = require_semver();
+    var truncate = (version3, truncation, options2) => {
+      if (!constants.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version3, options2);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version3, options2) => {
+      const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
+      return parse7(versionStringToParse, options2);
+    };
+    var doTruncation = (version3, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version3.version;
+      }
+      version3.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version3.minor = 0;
+          version3.patch = 0;
+          break;
+        case "minor":
+          version3.patch = 0;
+          break;
+      }
+      return version3.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module2.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports2, module2) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module2.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants3();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component2 = 0; component2 < 3; component2++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component2 < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component2 = 0; component2 < 2; component2++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module2.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports2, module2) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options2) {
+        options2 = parseOptions(options2);
+        if (range instanceof _Range) {
+          if (range.loose === !!options2.loose && range.includePrerelease === !!options2.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options2);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.includePrerelease = !!options2.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached2 = cache2.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache2.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options2) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options2) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options2) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options2);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version3) {
+        if (!version3) {
+          return false;
+        }
+        if (typeof version3 === "string") {
+          try {
+            version3 = new SemVer(version3, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version3, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module2.exports = Range;
+    var LRU = require_lrucache();
+    var cache2 = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants3();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options2) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options2);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options2) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug("comp", comp, options2);
+      comp = replaceCarets(comp, options2);
+      debug("caret", comp);
+      comp = replaceTildes(comp, options2);
+      debug("tildes", comp);
+      comp = replaceXRanges(comp, options2);
+      debug("xrange", comp);
+      comp = replaceStars(comp, options2);
+      debug("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options2) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
+    };
+    var replaceTilde = (comp, options2) => {
+      const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options2.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options2) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options2)).join(" ");
+    };
+    var replaceCaret = (comp, options2) => {
+      debug("caret", comp, options2);
+      const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options2.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options2) => {
+      debug("replaceXRanges", comp, options2);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options2)).join(" ");
+    };
+    var replaceXRange = (comp, options2) => {
+      comp = comp.trim();
+      const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options2.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options2) => {
+      debug("replaceStars", comp, options2);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options2) => {
+      debug("replaceGTE0", comp, options2);
+      return comp.trim().replace(re[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set4, version3, options2) => {
+      for (let i = 0; i < set4.length; i++) {
+        if (!set4[i].test(version3)) {
+          return false;
+        }
+      }
+      if (version3.prerelease.length && !options2.includePrerelease) {
+        for (let i = 0; i < set4.length; i++) {
+          debug(set4[i].semver);
+          if (set4[i].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set4[i].semver.prerelease.length > 0) {
+            const allowed = set4[i].semver;
+            if (allowed.major === version3.major && allowed.minor === version3.minor && allowed.patch === version3.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports2, module2) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options2) {
+        options2 = parseOptions(options2);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options2.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug("comparator", comp, options2);
+        this.options = options2;
+        this.loose = !!options2.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version3) {
+        debug("Comparator.test", version3, this.options.loose);
+        if (this.semver === ANY || version3 === ANY) {
+          return true;
+        }
+        if (typeof version3 === "string") {
+          try {
+            version3 = new SemVer(version3, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version3, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options2) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options2).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options2).test(comp.semver);
+        }
+        options2 = parseOptions(options2);
+        if (options2.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options2.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options2) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options2) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module2.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version3, range, options2) => {
+      try {
+        range = new Range(range, options2);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version3);
+    };
+    module2.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module2.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options2) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options2);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options2);
+          }
+        }
+      });
+      return max;
+    };
+    module2.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options2) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options2);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options2);
+          }
+        }
+      });
+      return min;
+    };
+    module2.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module2.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options2) => {
+      try {
+        return new Range(range, options2).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version3, range, hilo, options2) => {
+      version3 = new SemVer(version3, options2);
+      range = new Range(range, options2);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version3, range, options2)) {
+        return false;
+      }
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options2)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options2)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version3, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version3, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module2.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports2, module2) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version3, range, options2) => outside(version3, range, ">", options2);
+    module2.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports2, module2) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version3, range, options2) => outside(version3, range, "<", options2);
+    module2.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options2) => {
+      r1 = new Range(r1, options2);
+      r2 = new Range(r2, options2);
+      return r1.intersects(r2, options2);
+    };
+    module2.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports2, module2) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module2.exports = (versions, range, options2) => {
+      const set4 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare(a, b, options2));
+      for (const version3 of v) {
+        const included = satisfies(version3, range, options2);
+        if (included) {
+          prev = version3;
+          if (!first) {
+            first = version3;
+          }
+        } else {
+          if (prev) {
+            set4.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set4.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set4) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports2, module2) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options2 = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options2);
+      dom = new Range(dom, options2);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options2);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options2) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options2.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options2.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options2);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options2);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options2);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options2)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options2)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options2)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options2.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options2.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options2);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options2);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options2) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options2);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options2) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare(a.semver, b.semver, options2);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module2.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports2, module2) {
+    "use strict";
+    var internalRe = require_re();
+    var constants = require_constants3();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse7 = require_parse();
+    var valid = require_valid();
+    var clean2 = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module2.exports = {
+      parse: parse7,
+      valid,
+      clean: clean2,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
+  }
+});
+
 // node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
@@ -33683,2219 +35896,6 @@ var require_lib127 = __commonJS({
     "use strict";
     var main = require_main85();
     module2.exports = main;
-  }
-});
-
-// node_modules/semver/internal/constants.js
-var require_constants3 = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports2, module2) {
-    "use strict";
-    var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
-    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
-    9007199254740991;
-    var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var WHITESPACE_CHARACTERS = [
-      "	",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      " ",
-      "\xA0",
-      "\u1680",
-      "\u2000",
-      "\u2001",
-      "\u2002",
-      "\u2003",
-      "\u2004",
-      "\u2005",
-      "\u2006",
-      "\u2007",
-      "\u2008",
-      "\u2009",
-      "\u200A",
-      "\u2028",
-      "\u2029",
-      "\u202F",
-      "\u205F",
-      "\u3000",
-      "\uFEFF"
-    ];
-    var RELEASE_TYPES = [
-      "major",
-      "premajor",
-      "minor",
-      "preminor",
-      "patch",
-      "prepatch",
-      "prerelease"
-    ];
-    module2.exports = {
-      MAX_LENGTH,
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_SAFE_INTEGER,
-      WHITESPACE_CHARACTERS,
-      RELEASE_TYPES,
-      SEMVER_SPEC_VERSION,
-      FLAG_INCLUDE_PRERELEASE: 1,
-      FLAG_LOOSE: 2
-    };
-  }
-});
-
-// node_modules/semver/internal/debug.js
-var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports2, module2) {
-    "use strict";
-    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
-    };
-    module2.exports = debug;
-  }
-});
-
-// node_modules/semver/internal/re.js
-var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports2, module2) {
-    "use strict";
-    var {
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
-    } = require_constants3();
-    var debug = require_debug();
-    exports2 = module2.exports = {};
-    var re = exports2.re = [];
-    var safeRe = exports2.safeRe = [];
-    var src = exports2.src = [];
-    var safeSrc = exports2.safeSrc = [];
-    var t = exports2.t = {};
-    var R = 0;
-    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
-    var safeRegexReplacements = [
-      ["\\s", 1],
-      ["\\d", MAX_LENGTH],
-      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
-    ];
-    var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
-      }
-      return value;
-    };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
-      const index = R++;
-      debug(name, index, value);
-      t[name] = index;
-      src[index] = value;
-      safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    };
-    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
-    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
-    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
-    createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
-    createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports2.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports2.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports2.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
-    createToken("STAR", "(<|>)?=?\\s*\\*");
-    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
-    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports2, module2) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = (options2) => {
-      if (!options2) {
-        return emptyOpts;
-      }
-      if (typeof options2 !== "object") {
-        return looseOption;
-      }
-      return options2;
-    };
-    module2.exports = parseOptions;
-  }
-});
-
-// node_modules/semver/internal/identifiers.js
-var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports2, module2) {
-    "use strict";
-    var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a, b) => {
-      if (typeof a === "number" && typeof b === "number") {
-        return a === b ? 0 : a < b ? -1 : 1;
-      }
-      const anum = numeric.test(a);
-      const bnum = numeric.test(b);
-      if (anum && bnum) {
-        a = +a;
-        b = +b;
-      }
-      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
-    module2.exports = {
-      compareIdentifiers,
-      rcompareIdentifiers
-    };
-  }
-});
-
-// node_modules/semver/classes/semver.js
-var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports2, module2) {
-    "use strict";
-    var debug = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
-    var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
-    var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
-        return false;
-      }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var SemVer = class _SemVer {
-      constructor(version3, options2) {
-        options2 = parseOptions(options2);
-        if (version3 instanceof _SemVer) {
-          if (version3.loose === !!options2.loose && version3.includePrerelease === !!options2.includePrerelease) {
-            return version3;
-          } else {
-            version3 = version3.version;
-          }
-        } else if (typeof version3 !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version3}".`);
-        }
-        if (version3.length > MAX_LENGTH) {
-          throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
-          );
-        }
-        debug("SemVer", version3, options2);
-        this.options = options2;
-        this.loose = !!options2.loose;
-        this.includePrerelease = !!options2.includePrerelease;
-        const m = version3.trim().match(options2.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m) {
-          throw new TypeError(`Invalid Version: ${version3}`);
-        }
-        this.raw = version3;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
-        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-          throw new TypeError("Invalid major version");
-        }
-        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-          throw new TypeError("Invalid minor version");
-        }
-        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-          throw new TypeError("Invalid patch version");
-        }
-        if (!m[4]) {
-          this.prerelease = [];
-        } else {
-          this.prerelease = m[4].split(".").map((id) => {
-            if (/^[0-9]+$/.test(id)) {
-              const num = +id;
-              if (num >= 0 && num < MAX_SAFE_INTEGER) {
-                return num;
-              }
-            }
-            return id;
-          });
-        }
-        this.build = m[5] ? m[5].split(".") : [];
-        this.format();
-      }
-      format() {
-        this.version = `${this.major}.${this.minor}.${this.patch}`;
-        if (this.prerelease.length) {
-          this.version += `-${this.prerelease.join(".")}`;
-        }
-        return this.version;
-      }
-      toString() {
-        return this.version;
-      }
-      compare(other) {
-        debug("SemVer.compare", this.version, this.options, other);
-        if (!(other instanceof _SemVer)) {
-          if (typeof other === "string" && other === this.version) {
-            return 0;
-          }
-          other = new _SemVer(other, this.options);
-        }
-        if (other.version === this.version) {
-          return 0;
-        }
-        return this.compareMain(other) || this.comparePre(other);
-      }
-      compareMain(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.major < other.major) {
-          return -1;
-        }
-        if (this.major > other.major) {
-          return 1;
-        }
-        if (this.minor < other.minor) {
-          return -1;
-        }
-        if (this.minor > other.minor) {
-          return 1;
-        }
-        if (this.patch < other.patch) {
-          return -1;
-        }
-        if (this.patch > other.patch) {
-          return 1;
-        }
-        return 0;
-      }
-      comparePre(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.prerelease.length && !other.prerelease.length) {
-          return -1;
-        } else if (!this.prerelease.length && other.prerelease.length) {
-          return 1;
-        } else if (!this.prerelease.length && !other.prerelease.length) {
-          return 0;
-        }
-        let i = 0;
-        do {
-          const a = this.prerelease[i];
-          const b = other.prerelease[i];
-          debug("prerelease compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      compareBuild(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        let i = 0;
-        do {
-          const a = this.build[i];
-          const b = other.build[i];
-          debug("build compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      // preminor will bump the version up to the next minor release, and immediately
-      // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
-            throw new Error("invalid increment argument: identifier is empty");
-          }
-          if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match || match[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
-            }
-          }
-        }
-        switch (release) {
-          case "premajor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor = 0;
-            this.major++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "preminor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "prepatch":
-            this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
-            break;
-          // If the input is a non-prerelease version, this acts the same as
-          // prepatch.
-          case "prerelease":
-            if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
-            }
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "release":
-            if (this.prerelease.length === 0) {
-              throw new Error(`version ${this.raw} is not a prerelease`);
-            }
-            this.prerelease.length = 0;
-            break;
-          case "major":
-            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
-              this.major++;
-            }
-            this.minor = 0;
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "minor":
-            if (this.patch !== 0 || this.prerelease.length === 0) {
-              this.minor++;
-            }
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "patch":
-            if (this.prerelease.length === 0) {
-              this.patch++;
-            }
-            this.prerelease = [];
-            break;
-          // This probably shouldn't be used publicly.
-          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-          case "pre": {
-            const base = Number(identifierBase) ? 1 : 0;
-            if (this.prerelease.length === 0) {
-              this.prerelease = [base];
-            } else {
-              let i = this.prerelease.length;
-              while (--i >= 0) {
-                if (typeof this.prerelease[i] === "number") {
-                  this.prerelease[i]++;
-                  i = -2;
-                }
-              }
-              if (i === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
-                  throw new Error("invalid increment argument: identifier already exists");
-                }
-                this.prerelease.push(base);
-              }
-            }
-            if (identifier) {
-              let prerelease = [identifier, base];
-              if (identifierBase === false) {
-                prerelease = [identifier];
-              }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
-                if (isNaN(prereleaseBase)) {
-                  this.prerelease = prerelease;
-                }
-              } else {
-                this.prerelease = prerelease;
-              }
-            }
-            break;
-          }
-          default:
-            throw new Error(`invalid increment argument: ${release}`);
-        }
-        this.raw = this.format();
-        if (this.build.length) {
-          this.raw += `+${this.build.join(".")}`;
-        }
-        return this;
-      }
-    };
-    module2.exports = SemVer;
-  }
-});
-
-// node_modules/semver/functions/parse.js
-var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse7 = (version3, options2, throwErrors = false) => {
-      if (version3 instanceof SemVer) {
-        return version3;
-      }
-      try {
-        return new SemVer(version3, options2);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    };
-    module2.exports = parse7;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var valid = (version3, options2) => {
-      const v = parse7(version3, options2);
-      return v ? v.version : null;
-    };
-    module2.exports = valid;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var clean2 = (version3, options2) => {
-      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options2);
-      return s ? s.version : null;
-    };
-    module2.exports = clean2;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = (version3, release, options2, identifier, identifierBase) => {
-      if (typeof options2 === "string") {
-        identifierBase = identifier;
-        identifier = options2;
-        options2 = void 0;
-      }
-      try {
-        return new SemVer(
-          version3 instanceof SemVer ? version3.version : version3,
-          options2
-        ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    };
-    module2.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var diff = (version1, version22) => {
-      const v1 = parse7(version1, null, true);
-      const v2 = parse7(version22, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix + "patch";
-      }
-      return "prerelease";
-    };
-    module2.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = (a, loose) => new SemVer(a, loose).major;
-    module2.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = (a, loose) => new SemVer(a, loose).minor;
-    module2.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = (a, loose) => new SemVer(a, loose).patch;
-    module2.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var prerelease = (version3, options2) => {
-      const parsed2 = parse7(version3, options2);
-      return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
-    };
-    module2.exports = prerelease;
-  }
-});
-
-// node_modules/semver/functions/compare.js
-var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module2.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
-    module2.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
-    module2.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = (a, b, loose) => {
-      const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
-    module2.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports2, module2) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
-    module2.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports2, module2) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
-    module2.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var gt = (a, b, loose) => compare(a, b, loose) > 0;
-    module2.exports = gt;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
-    module2.exports = lt;
-  }
-});
-
-// node_modules/semver/functions/eq.js
-var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
-    module2.exports = eq;
-  }
-});
-
-// node_modules/semver/functions/neq.js
-var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
-    module2.exports = neq;
-  }
-});
-
-// node_modules/semver/functions/gte.js
-var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
-    module2.exports = gte;
-  }
-});
-
-// node_modules/semver/functions/lte.js
-var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports2, module2) {
-    "use strict";
-    var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
-    module2.exports = lte;
-  }
-});
-
-// node_modules/semver/functions/cmp.js
-var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports2, module2) {
-    "use strict";
-    var eq = require_eq();
-    var neq = require_neq();
-    var gt = require_gt();
-    var gte = require_gte();
-    var lt = require_lt();
-    var lte = require_lte();
-    var cmp = (a, op, b, loose) => {
-      switch (op) {
-        case "===":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a === b;
-        case "!==":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a !== b;
-        case "":
-        case "=":
-        case "==":
-          return eq(a, b, loose);
-        case "!=":
-          return neq(a, b, loose);
-        case ">":
-          return gt(a, b, loose);
-        case ">=":
-          return gte(a, b, loose);
-        case "<":
-          return lt(a, b, loose);
-        case "<=":
-          return lte(a, b, loose);
-        default:
-          throw new TypeError(`Invalid operator: ${op}`);
-      }
-    };
-    module2.exports = cmp;
-  }
-});
-
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse7 = require_parse();
-    var { safeRe: re, t } = require_re();
-    var coerce = (version3, options2) => {
-      if (version3 instanceof SemVer) {
-        return version3;
-      }
-      if (typeof version3 === "number") {
-        version3 = String(version3);
-      }
-      if (typeof version3 !== "string") {
-        return null;
-      }
-      options2 = options2 || {};
-      let match = null;
-      if (!options2.rtl) {
-        match = version3.match(options2.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options2.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version3)) && (!match || match.index + match[0].length !== version3.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
-          }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
-        }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match === null) {
-        return null;
-      }
-      const major = match[2];
-      const minor = match[3] || "0";
-      const patch = match[4] || "0";
-      const prerelease = options2.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options2.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options2);
-    };
-    module2.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports2, module2) {
-    "use strict";
-    var parse7 = require_parse();
-    var constants = require_constants3();
-    var SemVer = require_semver();
-    var truncate = (version3, truncation, options2) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version3, options2);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version3, options2) => {
-      const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse7(versionStringToParse, options2);
-    };
-    var doTruncation = (version3, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version3.version;
-      }
-      version3.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version3.minor = 0;
-          version3.patch = 0;
-          break;
-        case "minor":
-          version3.patch = 0;
-          break;
-      }
-      return version3.format();
-    };
-    var isPrerelease = (type) => {
-      return type.startsWith("pre");
-    };
-    module2.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports2, module2) {
-    "use strict";
-    var LRUCache = class {
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
-          return void 0;
-        } else {
-          this.map.delete(key);
-          this.map.set(key, value);
-          return value;
-        }
-      }
-      delete(key) {
-        return this.map.delete(key);
-      }
-      set(key, value) {
-        const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
-          }
-          this.map.set(key, value);
-        }
-        return this;
-      }
-    };
-    module2.exports = LRUCache;
-  }
-});
-
-// node_modules/semver/internal/trim-comparator-whitespace.js
-var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
-    "use strict";
-    var {
-      MAX_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      WHITESPACE_CHARACTERS
-    } = require_constants3();
-    var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
-    }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
-        return start;
-      }
-      if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
-      }
-      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
-      }
-      let end = start + 1;
-      while (isDigit(range[end])) {
-        end++;
-      }
-      digitRuns.previousStart = digitRuns.start;
-      digitRuns.previousEnd = digitRuns.end;
-      digitRuns.start = start;
-      digitRuns.end = end;
-      return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
-      if (!loose && range[start] === "0") {
-        return start + 1;
-      }
-      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
-        let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range[end])) {
-          end++;
-        }
-        return end;
-      }
-      return findVersionNumberEndIndex(range, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
-      const hyphen = range[start] === "-";
-      if (!loose && !hyphen) {
-        return start;
-      }
-      const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
-      if (end === identifierStart) {
-        if (!loose || !hyphen) {
-          return start;
-        }
-        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
-      }
-      while (range[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findBuildIdentifierEndIndex = (range, start) => {
-      let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
-        end++;
-      }
-      return end;
-    };
-    var findBuildEndIndex = (range, start) => {
-      if (range[start] !== "+") {
-        return start;
-      }
-      let end = findBuildIdentifierEndIndex(range, start + 1);
-      if (end === start + 1) {
-        return start;
-      }
-      while (range[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range, end + 1);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
-      let end = start;
-      for (let component2 = 0; component2 < 3; component2++) {
-        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
-        if (next === end) {
-          return start;
-        }
-        end = next;
-        if (component2 < 2) {
-          if (range[end] !== ".") {
-            return start;
-          }
-          end++;
-        }
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
-        return findVersionNumberEndIndex(range, start, false, digitRuns);
-      }
-      return isVersionStart(range[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
-      for (let component2 = 0; component2 < 2; component2++) {
-        if (range[end] !== ".") {
-          return end;
-        }
-        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
-        if (next === end + 1) {
-          return end;
-        }
-        end = next;
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
-      return findBuildEndIndex(range, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range[position])) {
-        position++;
-      }
-      if (range[position] === "<" || range[position] === ">") {
-        position++;
-      }
-      if (range[position] === "=") {
-        position++;
-      }
-      return isWhitespace(range[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range) => {
-      let result = "";
-      let copyFrom = 0;
-      let cursor = 0;
-      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range.length) {
-        const matchStart = cursor;
-        if (range[cursor] === "<" || range[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
-          cursor++;
-          continue;
-        }
-        while (cursor < range.length && isVersionPrefix(range[cursor])) {
-          cursor++;
-        }
-        if (!isVersionStart(range[cursor])) {
-          continue;
-        }
-        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
-        if (whitespacePosition !== -1) {
-          result += range.slice(copyFrom, whitespacePosition);
-          copyFrom = whitespacePosition + 1;
-        }
-        cursor = findVersionEndIndex(range, cursor, digitRuns);
-      }
-      return result + range.slice(copyFrom);
-    };
-    module2.exports = trimComparatorWhitespace;
-  }
-});
-
-// node_modules/semver/classes/range.js
-var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports2, module2) {
-    "use strict";
-    var SPACE_CHARACTERS = /\s+/g;
-    var Range = class _Range {
-      constructor(range, options2) {
-        options2 = parseOptions(options2);
-        if (range instanceof _Range) {
-          if (range.loose === !!options2.loose && range.includePrerelease === !!options2.includePrerelease) {
-            return range;
-          } else {
-            return new _Range(range.raw, options2);
-          }
-        }
-        if (range instanceof Comparator) {
-          this.raw = range.value;
-          this.set = [[range]];
-          this.formatted = void 0;
-          return this;
-        }
-        this.options = options2;
-        this.loose = !!options2.loose;
-        this.includePrerelease = !!options2.includePrerelease;
-        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
-        if (!this.set.length) {
-          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
-        }
-        if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c) => !isNullSet(c[0]));
-          if (this.set.length === 0) {
-            this.set = [first];
-          } else if (this.set.length > 1) {
-            for (const c of this.set) {
-              if (c.length === 1 && isAny(c[0])) {
-                this.set = [c];
-                break;
-              }
-            }
-          }
-        }
-        this.formatted = void 0;
-      }
-      get range() {
-        if (this.formatted === void 0) {
-          this.formatted = "";
-          for (let i = 0; i < this.set.length; i++) {
-            if (i > 0) {
-              this.formatted += "||";
-            }
-            const comps = this.set[i];
-            for (let k = 0; k < comps.length; k++) {
-              if (k > 0) {
-                this.formatted += " ";
-              }
-              this.formatted += comps[k].toString().trim();
-            }
-          }
-        }
-        return this.formatted;
-      }
-      format() {
-        return this.range;
-      }
-      toString() {
-        return this.range;
-      }
-      parseRange(range) {
-        range = range.replace(BUILDSTRIPRE, "");
-        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range;
-        const cached2 = cache2.get(memoKey);
-        if (cached2) {
-          return cached2;
-        }
-        const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug("hyphen replace", range);
-        range = trimComparatorWhitespace(range);
-        debug("comparator trim", range);
-        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug("tilde trim", range);
-        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug("caret trim", range);
-        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
-        if (loose) {
-          rangeList = rangeList.filter((comp) => {
-            debug("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
-          });
-        }
-        debug("range list", rangeList);
-        const rangeMap = /* @__PURE__ */ new Map();
-        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
-        for (const comp of comparators) {
-          if (isNullSet(comp)) {
-            return [comp];
-          }
-          rangeMap.set(comp.value, comp);
-        }
-        if (rangeMap.size > 1 && rangeMap.has("")) {
-          rangeMap.delete("");
-        }
-        const result = [...rangeMap.values()];
-        cache2.set(memoKey, result);
-        return result;
-      }
-      intersects(range, options2) {
-        if (!(range instanceof _Range)) {
-          throw new TypeError("a Range is required");
-        }
-        return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options2) && range.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options2) && thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options2);
-              });
-            });
-          });
-        });
-      }
-      // if ANY of the sets match ALL of its comparators, then pass
-      test(version3) {
-        if (!version3) {
-          return false;
-        }
-        if (typeof version3 === "string") {
-          try {
-            version3 = new SemVer(version3, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version3, this.options)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    module2.exports = Range;
-    var LRU = require_lrucache();
-    var cache2 = new LRU();
-    var parseOptions = require_parse_options();
-    var Comparator = require_comparator();
-    var debug = require_debug();
-    var SemVer = require_semver();
-    var trimComparatorWhitespace = require_trim_comparator_whitespace();
-    var {
-      safeRe: re,
-      src,
-      t,
-      tildeTrimReplace,
-      caretTrimReplace
-    } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants3();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c) => c.value === "<0.0.0-0";
-    var isAny = (c) => c.value === "";
-    var isSatisfiable = (comparators, options2) => {
-      let result = true;
-      const remainingComparators = comparators.slice();
-      let testComparator = remainingComparators.pop();
-      while (result && remainingComparators.length) {
-        result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options2);
-        });
-        testComparator = remainingComparators.pop();
-      }
-      return result;
-    };
-    var parseComparator = (comp, options2) => {
-      comp = comp.replace(re[t.BUILD], "");
-      debug("comp", comp, options2);
-      comp = replaceCarets(comp, options2);
-      debug("caret", comp);
-      comp = replaceTildes(comp, options2);
-      debug("tildes", comp);
-      comp = replaceXRanges(comp, options2);
-      debug("xrange", comp);
-      comp = replaceStars(comp, options2);
-      debug("stars", comp);
-      return comp;
-    };
-    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
-    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
-    var replaceTildes = (comp, options2) => {
-      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options2)).join(" ");
-    };
-    var replaceTilde = (comp, options2) => {
-      const r = options2.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z2 = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("tilde", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-        } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-        }
-        debug("tilde return", ret);
-        return ret;
-      });
-    };
-    var replaceCarets = (comp, options2) => {
-      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options2)).join(" ");
-    };
-    var replaceCaret = (comp, options2) => {
-      debug("caret", comp, options2);
-      const r = options2.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z2 = options2.includePrerelease ? "-0" : "";
-      return comp.replace(r, (_, M, m, p, pr) => {
-        debug("caret", comp, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
-          } else {
-            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
-          }
-        } else if (pr) {
-          debug("replaceCaret pr", pr);
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
-          }
-        } else {
-          debug("no pr");
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
-          }
-        }
-        debug("caret return", ret);
-        return ret;
-      });
-    };
-    var replaceXRanges = (comp, options2) => {
-      debug("replaceXRanges", comp, options2);
-      return comp.split(/\s+/).map((c) => replaceXRange(c, options2)).join(" ");
-    };
-    var replaceXRange = (comp, options2) => {
-      comp = comp.trim();
-      const r = options2.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug("xRange", comp, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
-          return comp;
-        }
-        const xM = isX(M);
-        const xm = xM || isX(m);
-        const xp = xm || isX(p);
-        const anyX = xp;
-        if (gtlt === "=" && anyX) {
-          gtlt = "";
-        }
-        pr = options2.includePrerelease ? "-0" : "";
-        if (xM) {
-          if (gtlt === ">" || gtlt === "<") {
-            ret = "<0.0.0-0";
-          } else {
-            ret = "*";
-          }
-        } else if (gtlt && anyX) {
-          if (xm) {
-            m = 0;
-          }
-          p = 0;
-          if (gtlt === ">") {
-            gtlt = ">=";
-            if (xm) {
-              M = +M + 1;
-              m = 0;
-              p = 0;
-            } else {
-              m = +m + 1;
-              p = 0;
-            }
-          } else if (gtlt === "<=") {
-            gtlt = "<";
-            if (xm) {
-              M = +M + 1;
-            } else {
-              m = +m + 1;
-            }
-          }
-          if (gtlt === "<") {
-            pr = "-0";
-          }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
-        } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
-        } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
-        }
-        debug("xRange return", ret);
-        return ret;
-      });
-    };
-    var replaceStars = (comp, options2) => {
-      debug("replaceStars", comp, options2);
-      return comp.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp, options2) => {
-      debug("replaceGTE0", comp, options2);
-      return comp.trim().replace(re[options2.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
-      if (isX(fM)) {
-        from = "";
-      } else if (isX(fm)) {
-        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
-      } else if (isX(fp)) {
-        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
-      } else if (fpr) {
-        from = `>=${from}`;
-      } else {
-        from = `>=${from}${incPr ? "-0" : ""}`;
-      }
-      if (isX(tM)) {
-        to = "";
-      } else if (isX(tm)) {
-        to = `<${+tM + 1}.0.0-0`;
-      } else if (isX(tp)) {
-        to = `<${tM}.${+tm + 1}.0-0`;
-      } else if (tpr) {
-        to = `<=${tM}.${tm}.${tp}-${tpr}`;
-      } else if (incPr) {
-        to = `<${tM}.${tm}.${+tp + 1}-0`;
-      } else {
-        to = `<=${to}`;
-      }
-      return `${from} ${to}`.trim();
-    };
-    var testSet = (set4, version3, options2) => {
-      for (let i = 0; i < set4.length; i++) {
-        if (!set4[i].test(version3)) {
-          return false;
-        }
-      }
-      if (version3.prerelease.length && !options2.includePrerelease) {
-        for (let i = 0; i < set4.length; i++) {
-          debug(set4[i].semver);
-          if (set4[i].semver === Comparator.ANY) {
-            continue;
-          }
-          if (set4[i].semver.prerelease.length > 0) {
-            const allowed = set4[i].semver;
-            if (allowed.major === version3.major && allowed.minor === version3.minor && allowed.patch === version3.patch) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      return true;
-    };
-  }
-});
-
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports2, module2) {
-    "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp, options2) {
-        options2 = parseOptions(options2);
-        if (comp instanceof _Comparator) {
-          if (comp.loose === !!options2.loose) {
-            return comp;
-          } else {
-            comp = comp.value;
-          }
-        }
-        comp = comp.trim().split(/\s+/).join(" ");
-        debug("comparator", comp, options2);
-        this.options = options2;
-        this.loose = !!options2.loose;
-        this.parse(comp);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug("comp", this);
-      }
-      parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
-          throw new TypeError(`Invalid comparator: ${comp}`);
-        }
-        this.operator = m[1] !== void 0 ? m[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version3) {
-        debug("Comparator.test", version3, this.options.loose);
-        if (this.semver === ANY || version3 === ANY) {
-          return true;
-        }
-        if (typeof version3 === "string") {
-          try {
-            version3 = new SemVer(version3, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version3, this.operator, this.semver, this.options);
-      }
-      intersects(comp, options2) {
-        if (!(comp instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp.value, options2).test(this.value);
-        } else if (comp.operator === "") {
-          if (comp.value === "") {
-            return true;
-          }
-          return new Range(this.value, options2).test(comp.semver);
-        }
-        options2 = parseOptions(options2);
-        if (options2.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options2.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp.semver, options2) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp.semver, options2) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module2.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug = require_debug();
-    var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var satisfies = (version3, range, options2) => {
-      try {
-        range = new Range(range, options2);
-      } catch (er) {
-        return false;
-      }
-      return range.test(version3);
-    };
-    module2.exports = satisfies;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = (range, options2) => new Range(range, options2).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
-    module2.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = (versions, range, options2) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options2);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options2);
-          }
-        }
-      });
-      return max;
-    };
-    module2.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = (versions, range, options2) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options2);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options2);
-          }
-        }
-      });
-      return min;
-    };
-    module2.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
-      let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range.test(minver)) {
-        return minver;
-      }
-      return null;
-    };
-    module2.exports = minVersion;
-  }
-});
-
-// node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var validRange = (range, options2) => {
-      try {
-        return new Range(range, options2).range || "*";
-      } catch (er) {
-        return null;
-      }
-    };
-    module2.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports2, module2) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var gt = require_gt();
-    var lt = require_lt();
-    var lte = require_lte();
-    var gte = require_gte();
-    var outside = (version3, range, hilo, options2) => {
-      version3 = new SemVer(version3, options2);
-      range = new Range(range, options2);
-      let gtfn, ltefn, ltfn, comp, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt;
-          ltefn = lte;
-          ltfn = lt;
-          comp = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte;
-          ltfn = gt;
-          comp = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies(version3, range, options2)) {
-        return false;
-      }
-      for (let i = 0; i < range.set.length; ++i) {
-        const comparators = range.set[i];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options2)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options2)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp) && ltefn(version3, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version3, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    module2.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports2, module2) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = (version3, range, options2) => outside(version3, range, ">", options2);
-    module2.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports2, module2) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = (version3, range, options2) => outside(version3, range, "<", options2);
-    module2.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var intersects = (r1, r2, options2) => {
-      r1 = new Range(r1, options2);
-      r2 = new Range(r2, options2);
-      return r1.intersects(r2, options2);
-    };
-    module2.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports2, module2) {
-    "use strict";
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    module2.exports = (versions, range, options2) => {
-      const set4 = [];
-      let first = null;
-      let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options2));
-      for (const version3 of v) {
-        const included = satisfies(version3, range, options2);
-        if (included) {
-          prev = version3;
-          if (!first) {
-            first = version3;
-          }
-        } else {
-          if (prev) {
-            set4.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set4.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set4) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports2, module2) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    var subset = (sub, dom, options2 = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options2);
-      dom = new Range(dom, options2);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options2);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options2) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options2.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options2.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt, lt;
-      for (const c of sub) {
-        if (c.operator === ">" || c.operator === ">=") {
-          gt = higherGT(gt, c, options2);
-        } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options2);
-        } else {
-          eqSet.add(c.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options2);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options2)) {
-          return null;
-        }
-        if (lt && !satisfies(eq, String(lt), options2)) {
-          return null;
-        }
-        for (const c of dom) {
-          if (!satisfies(eq, String(c), options2)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options2.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options2.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c of dom) {
-        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
-        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
-        if (gt) {
-          if (needDomGTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt, c, options2);
-            if (higher === c && higher !== gt) {
-              return false;
-            }
-          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options2);
-            if (lower === c && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c.operator && (lt || gt) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    };
-    var higherGT = (a, b, options2) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options2);
-      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    };
-    var lowerLT = (a, b, options2) => {
-      if (!a) {
-        return b;
-      }
-      const comp = compare(a.semver, b.semver, options2);
-      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    };
-    module2.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports2, module2) {
-    "use strict";
-    var internalRe = require_re();
-    var constants = require_constants3();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse7 = require_parse();
-    var valid = require_valid();
-    var clean2 = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte = require_gte();
-    var lte = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module2.exports = {
-      parse: parse7,
-      valid,
-      clean: clean2,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt,
-      lt,
-      eq,
-      neq,
-      gte,
-      lte,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
   }
 });
 
@@ -50029,9 +50029,6 @@ function dashboardLink(channel2, notice) {
 function createNotifier(config3, env, options2) {
   return new Notifier(configuredChannels(config3, env, options2.log), options2);
 }
-
-// src/dashboard/host.ts
-import { timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -69750,6 +69747,1588 @@ function date4(params2) {
   return _coercedDate(ZodDate, params2);
 }
 
+// src/engine/categories.ts
+var COVERAGES = ["all", "pairwise"];
+function selectCanaries(targets, spec) {
+  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
+  const universe = new Universe();
+  const candidates = distinctCandidates(targets, spec, universe);
+  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
+  return {
+    labels: [...spec.labels],
+    coverage: spec.coverage,
+    canaries: chosen.map((c) => ({
+      target: c.target.name,
+      labels: categoryLabels(c.target, spec.labels),
+      covers: describeCovers(c, universe)
+    })),
+    required: universe.size,
+    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
+    ...declaredValueReport(targets, spec)
+  };
+}
+function hasCategoryLabels(targets, spec) {
+  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
+}
+var Universe = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  get size() {
+    return this.names.length;
+  }
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+};
+function labelOf(target, label) {
+  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
+}
+function categoryLabels(target, labels) {
+  const out = {};
+  for (const label of labels) {
+    const value = labelOf(target, label);
+    if (value !== void 0) out[label] = value;
+  }
+  return out;
+}
+function term(label, value) {
+  return value === void 0 ? `${label} unset` : `${label}=${value}`;
+}
+function elementNames(target, spec) {
+  const values = spec.labels.map((label) => labelOf(target, label));
+  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
+  const names2 = [];
+  spec.labels.forEach((label, i) => {
+    if (values[i] !== void 0) names2.push(term(label, values[i]));
+  });
+  for (let i = 0; i < spec.labels.length; i++) {
+    for (let j = i + 1; j < spec.labels.length; j++) {
+      if (values[i] === void 0 || values[j] === void 0) continue;
+      names2.push(
+        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
+      );
+    }
+  }
+  return names2;
+}
+function distinctCandidates(targets, spec, universe) {
+  const seen = /* @__PURE__ */ new Set();
+  const candidates = [];
+  targets.forEach((target, index) => {
+    const key = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
+    if (seen.has(key)) return;
+    seen.add(key);
+    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
+  });
+  return candidates;
+}
+function greedyCover(candidates, size, elementsOf) {
+  const covered = new Uint8Array(size);
+  const taken = new Uint8Array(candidates.length);
+  const chosen = [];
+  for (let left = size; left > 0; ) {
+    let best = -1;
+    let bestGain = 0;
+    for (let i = 0; i < candidates.length; i++) {
+      if (taken[i]) continue;
+      let gain = 0;
+      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    const pick2 = candidates[best];
+    for (const e of elementsOf(pick2)) covered[e] = 1;
+    chosen.push(pick2);
+    left -= bestGain;
+  }
+  return chosen;
+}
+function describeCovers(candidate, universe) {
+  const names2 = candidate.elements.map((e) => universe.names[e]);
+  const pairs = names2.filter((n) => n.includes(" \xD7 "));
+  return pairs.length > 0 ? pairs : names2;
+}
+function pairwiseLowerBound(targets, labels) {
+  let bound2 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const single = /* @__PURE__ */ new Set();
+    for (const t of targets) {
+      const v = labelOf(t, labels[i]);
+      if (v !== void 0) single.add(v);
+    }
+    bound2 = Math.max(bound2, single.size);
+    for (let j = i + 1; j < labels.length; j++) {
+      const pairs = /* @__PURE__ */ new Set();
+      for (const t of targets) {
+        const a = labelOf(t, labels[i]);
+        const b = labelOf(t, labels[j]);
+        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
+      }
+      bound2 = Math.max(bound2, pairs.size);
+    }
+  }
+  return bound2;
+}
+function declaredValueReport(targets, spec) {
+  const missing = [];
+  const undeclared = [];
+  const unlabelled = [];
+  for (const label of spec.labels) {
+    const carried = /* @__PURE__ */ new Set();
+    const lacking = [];
+    for (const t of targets) {
+      const v = labelOf(t, label);
+      if (v === void 0) lacking.push(t.name);
+      else carried.add(v);
+    }
+    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
+    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
+    if (!declared) continue;
+    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
+    const known = new Set(declared);
+    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
+  }
+  return { missing, undeclared, unlabelled };
+}
+
+// src/engine/constraints.ts
+var import_semver = __toESM(require_semver2(), 1);
+function unmetConstraints(check2) {
+  return [...requirements(check2), ...dependents(check2), ...schemas(check2)];
+}
+function asSemver(version3) {
+  if (import_semver.default.valid(version3)) return version3;
+  if (!/^\d+(\.\d+){0,2}$/.test(version3)) return null;
+  const parts = version3.split(".").map(Number);
+  while (parts.length < 3) parts.push(0);
+  return import_semver.default.valid(parts.join("."));
+}
+function isRange(range) {
+  return import_semver.default.validRange(range) !== null;
+}
+function rangeProblem(version3, range) {
+  const parsed2 = asSemver(version3);
+  if (parsed2 === null) return "not_semver";
+  return import_semver.default.satisfies(parsed2, range) ? void 0 : "outside";
+}
+function requirements(check2) {
+  const unmet = [];
+  for (const [service, range] of Object.entries(check2.constraints.requires)) {
+    const wanted = `requires ${service} ${range}`;
+    if (!check2.history) {
+      unmet.push({
+        kind: "unverifiable",
+        message: `${wanted}, which ledger: github cannot check: it keeps no record of other services' versions; deploy both services through one SQLite or PostgreSQL ledger`
+      });
+      continue;
+    }
+    const live = check2.live.find((r) => r.service === service);
+    if (!live) {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} has never run ${service}: deploy ${service} there first`
+      });
+      continue;
+    }
+    const problem = rangeProblem(live.version, range);
+    if (problem === "outside") {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}`
+      });
+    } else if (problem === "not_semver") {
+      unmet.push({
+        kind: "requires",
+        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}, which is not a semantic version`
+      });
+    }
+  }
+  return unmet;
+}
+function dependents(check2) {
+  const unmet = [];
+  for (const live of check2.live) {
+    if (live.service === check2.service) continue;
+    const requires = live.constraints?.requires ?? {};
+    const range = Object.hasOwn(requires, check2.service) ? requires[check2.service] : void 0;
+    if (range === void 0) continue;
+    const problem = rangeProblem(check2.version, range);
+    if (problem === void 0) continue;
+    const why = problem === "outside" ? `which ${check2.version} does not satisfy` : `and ${check2.version} is not a semantic version`;
+    unmet.push({
+      kind: "required_by",
+      message: `${live.service} ${live.version} in ${check2.environment} requires ${check2.service} ${range}, ${why}`
+    });
+  }
+  return unmet;
+}
+function schemas(check2) {
+  const migrations2 = check2.constraints.migrations;
+  if (!migrations2) return [];
+  const own4 = check2.live.find((r) => r.service === check2.service);
+  if (!own4) return [];
+  const readable = [.../* @__PURE__ */ new Set([migrations2.schema, ...migrations2.reads])];
+  const wanted = `reads schema${readable.length === 1 ? "" : "s"} ${readable.join(", ")}`;
+  if (!check2.history) {
+    return [
+      {
+        kind: "unverifiable",
+        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own4.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
+      }
+    ];
+  }
+  const live = own4.constraints?.migrations?.schema;
+  if (live === void 0 || readable.includes(live)) return [];
+  return [
+    {
+      kind: "schema",
+      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own4.version})`
+    }
+  ];
+}
+
+// src/engine/format-duration.ts
+var PARTS = [
+  ["h", 36e5],
+  ["m", 6e4],
+  ["s", 1e3],
+  ["ms", 1]
+];
+function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`cannot format ${ms} as a duration`);
+  }
+  let rest = Math.round(ms);
+  let text2 = "";
+  for (const [unit, size] of PARTS) {
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    if (amount > 0) text2 += `${amount}${unit}`;
+  }
+  return text2 === "" ? "0s" : text2;
+}
+
+// src/engine/tracks.ts
+var PROMOTE_MODES = ["auto", "manual"];
+var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
+function planPromotions(input2) {
+  const states = input2.tracks.map((track2) => trackState(track2, input2));
+  const due = [];
+  const upcoming = [];
+  const blocked = [];
+  for (let i = 0; i + 1 < input2.tracks.length; i++) {
+    const step3 = promotionStep(input2, states, i);
+    if (step3 === void 0) continue;
+    if (isBlock(step3)) blocked.push(step3);
+    else if (step3.dueAt <= input2.now) due.push(step3);
+    else upcoming.push(step3);
+  }
+  upcoming.sort((a, b) => a.dueAt - b.dueAt);
+  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
+}
+function isBlock(step3) {
+  return BLOCK_REASONS.includes(step3.reason);
+}
+function requestPromotion(input2, request2) {
+  const { version: version3 } = request2;
+  const states = input2.tracks.map((track2) => trackState(track2, input2));
+  const on = states.map((s, i) => s.version === version3 ? i : -1).filter((i) => i >= 0);
+  let to;
+  if (request2.to !== void 0) {
+    to = input2.tracks.findIndex((t) => t.name === request2.to);
+    if (to < 0) {
+      const known = input2.tracks.map((t) => t.name).join(", ");
+      return {
+        allowed: false,
+        reason: "unknown_track",
+        message: `no track ${request2.to} (tracks: ${known})`
+      };
+    }
+  } else {
+    const last = on.at(-1);
+    if (last === void 0) {
+      return {
+        allowed: false,
+        reason: "not_on_a_track",
+        message: `${version3} is on no track yet: deploy it first`
+      };
+    }
+    to = last + 1;
+  }
+  const toTrack = input2.tracks[to];
+  const fromTrack = input2.tracks[to - 1];
+  if (!toTrack || !fromTrack) {
+    const reason2 = to === 0 ? "not_on_a_track" : "last_track";
+    const message = to === 0 ? `${version3} reaches ${input2.tracks[0]?.name} by a deploy, not a promotion` : `${version3} is already on the last track`;
+    return { allowed: false, reason: reason2, message };
+  }
+  if (states[to - 1]?.version !== version3) {
+    return {
+      allowed: false,
+      reason: "not_on_a_track",
+      message: `${version3} does not run on every environment of ${fromTrack.name}, the track before ${toTrack.name}`
+    };
+  }
+  if (hasAtLeast(input2, toTrack, version3)) {
+    return {
+      allowed: false,
+      reason: "already_there",
+      message: `every environment of ${toTrack.name} runs ${version3} or a newer version already`
+    };
+  }
+  const refusal = refusalOf(input2, version3, fromTrack.name, toTrack.name);
+  if (refusal) return { allowed: false, reason: refusal.reason, message: refusal.message };
+  return {
+    allowed: true,
+    promotion: {
+      version: version3,
+      from: fromTrack.name,
+      to: toTrack.name,
+      dueAt: input2.now,
+      reason: "requested",
+      message: `${version3} promoted from ${fromTrack.name} to ${toTrack.name} on request`
+    }
+  };
+}
+function trackState(track2, input2) {
+  const members2 = track2.members.map(
+    (m) => input2.health.find((h) => h.track === track2.name && h.environment === m.environment)
+  );
+  const versions = new Set(members2.map((m) => m?.version ?? null));
+  const [only] = versions;
+  const version3 = versions.size === 1 ? only ?? null : null;
+  const healthy = version3 !== null && members2.every((m) => m?.healthySince != null);
+  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
+  return {
+    track: track2.name,
+    version: version3,
+    mixed: versions.size > 1,
+    healthySince,
+    bakedAt: healthySince === null ? null : healthySince + track2.bakeMs,
+    held: input2.holds.includes(track2.name),
+    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
+  };
+}
+function hasAtLeast(input2, track2, version3) {
+  const rank = input2.versions.indexOf(version3);
+  return track2.members.every((m) => {
+    const running = input2.health.find(
+      (h) => h.track === track2.name && h.environment === m.environment
+    )?.version;
+    if (running == null) return false;
+    return running === version3 || rank >= 0 && input2.versions.indexOf(running) > rank;
+  });
+}
+function refusalOf(input2, version3, from, to) {
+  if (input2.bad.includes(version3)) {
+    return { reason: "bad_verdict", message: `${version3} has a bad verdict: it is never promoted` };
+  }
+  const held = [from, to].filter((t) => input2.holds.includes(t));
+  if (held.length > 0) {
+    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
+  }
+  return void 0;
+}
+function promotionStep(input2, states, i) {
+  const from = input2.tracks[i];
+  const to = input2.tracks[i + 1];
+  const state = states[i];
+  const base = { from: from.name, to: to.name };
+  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
+    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
+    return {
+      ...base,
+      version: state.deploying,
+      reason: "deploying",
+      message: `${state.deploying} is being deployed to ${where.join(", ")}`
+    };
+  }
+  if (state.mixed) {
+    return {
+      ...base,
+      version: null,
+      reason: "mixed",
+      message: `${from.name} runs more than one version (${runningText(input2, from)})`
+    };
+  }
+  const version3 = state.version;
+  if (version3 === null || hasAtLeast(input2, to, version3)) return void 0;
+  const refusal = refusalOf(input2, version3, from.name, to.name);
+  if (refusal) return { ...base, version: version3, ...refusal };
+  if (state.bakedAt === null) {
+    const sick = from.members.filter(
+      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
+    ).map((m) => m.environment);
+    return {
+      ...base,
+      version: version3,
+      reason: "unhealthy",
+      message: `${version3} is not healthy on ${sick.join(", ")}`
+    };
+  }
+  if (to.promote === "manual") {
+    return {
+      ...base,
+      version: version3,
+      reason: "manual",
+      bakedAt: state.bakedAt,
+      message: `${to.name} is promoted to by hand: /promote ${version3} to ${to.name}`
+    };
+  }
+  return {
+    ...base,
+    version: version3,
+    dueAt: state.bakedAt,
+    reason: "baked",
+    message: `${version3} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
+  };
+}
+function healthOf(input2, track2, environment2) {
+  return input2.health.find((h) => h.track === track2.name && h.environment === environment2);
+}
+function runningText(input2, track2) {
+  return track2.members.map((m) => {
+    const h = input2.health.find((x) => x.track === track2.name && x.environment === m.environment);
+    return `${m.environment}: ${h?.version ?? "nothing"}`;
+  }).join(", ");
+}
+
+// src/stats/decision.ts
+var MAX_REPORTED_LOG_E = 700;
+function reportedE(logE) {
+  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
+}
+
+// src/stats/beta-mixture.ts
+var import_math_base_special_betainc = __toESM(require_lib125(), 1);
+var import_math_base_special_betaln = __toESM(require_lib127(), 1);
+function logMixtureE(k, n, p0, prior, side) {
+  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
+  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
+  if (n === 0) return 0;
+  const upper = side === "above";
+  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
+  const mass = logTail(p0, prior.a, prior.b, upper);
+  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
+}
+function betaPrior(mean, concentration) {
+  return { a: concentration * mean, b: concentration * (1 - mean) };
+}
+function upperConfidenceBound(k, n, alpha, priorFor) {
+  if (n <= 0) return 1;
+  const threshold = Math.log(1 / alpha);
+  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
+  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
+  let hi = 1 - 1e-12;
+  if (!rejects(hi)) return 1;
+  if (rejects(lo)) return lo;
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
+    const mid = (lo + hi) / 2;
+    if (rejects(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+function logTail(x, a, b, upper) {
+  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
+  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
+}
+
+// src/stats/rate-ratio.ts
+var PRIOR_CONCENTRATION = 20;
+function rateRatioTest(canary, baseline, options2) {
+  validate2(canary, "canary");
+  validate2(baseline, "baseline");
+  if (!(options2.alpha > 0 && options2.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
+  if (!(options2.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
+  const nullRatio = options2.nullRatio ?? 1;
+  if (!(nullRatio >= 1)) throw new RangeError("nullRatio must be at least 1");
+  const threshold = 1 / options2.alpha;
+  const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
+  const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
+  const ratio = canaryRate / baselineRate;
+  const failures = canary.failures + baseline.failures;
+  const base = { threshold, ratio, canaryRate, baselineRate, failures };
+  if (canary.total <= 0 || baseline.total <= 0) {
+    return { ...base, decision: "inconclusive", eValue: 1, upper: Number.POSITIVE_INFINITY, canaryShare: 0 };
+  }
+  const w = canary.total / (canary.total + baseline.total);
+  const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
+  const logE = rateRatioLogE(canary, baseline, options2.minEffect, nullRatio);
+  const thetaUpper = upperConfidenceBound(
+    canary.failures,
+    failures,
+    options2.alpha,
+    () => betaPrior(w, PRIOR_CONCENTRATION)
+  );
+  const upper = failures > 0 ? toRho(thetaUpper) : Number.POSITIVE_INFINITY;
+  const decision = logE >= Math.log(threshold) ? "fail" : upper < options2.minEffect ? "pass" : "inconclusive";
+  return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
+}
+function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
+  if (canary.total <= 0 || baseline.total <= 0) return 0;
+  const w = canary.total / (canary.total + baseline.total);
+  const theta = (rho) => rho * w / (rho * w + 1 - w);
+  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
+  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
+}
+function validate2(arm, name) {
+  const { failures, total } = arm;
+  if (!Number.isFinite(failures) || !Number.isFinite(total) || failures < 0 || total < 0) {
+    throw new RangeError(`${name}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
+  }
+  if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
+}
+
+// src/stats/stratified-rate-ratio.ts
+function stratifiedLogE(strata, minEffect) {
+  let logE = 0;
+  for (const s of strata) logE += rateRatioLogE(s.version, s.baseline, minEffect);
+  return logE;
+}
+function stratifiedRateRatio(strata, options2) {
+  const compared = strata.filter((s) => s.version.total > 0 && s.baseline.total > 0);
+  const level = { alpha: options2.alpha / Math.max(1, compared.length), minEffect: options2.minEffect };
+  const results = strata.map((s) => {
+    const isCompared = s.version.total > 0 && s.baseline.total > 0;
+    const test = isCompared ? rateRatioTest(s.version, s.baseline, level) : void 0;
+    return {
+      ...s,
+      compared: isCompared,
+      eValue: reportedE(rateRatioLogE(s.version, s.baseline, options2.minEffect)),
+      ratio: test?.ratio ?? Number.NaN,
+      upper: test?.upper ?? Number.POSITIVE_INFINITY
+    };
+  });
+  const logE = stratifiedLogE(strata, options2.minEffect);
+  const uppers = results.filter((r) => r.compared).map((r) => r.upper);
+  return {
+    logE,
+    eValue: reportedE(logE),
+    threshold: 1 / options2.alpha,
+    ratio: mantelHaenszel(compared),
+    upper: uppers.length > 0 ? Math.max(...uppers) : Number.POSITIVE_INFINITY,
+    strata: results
+  };
+}
+function mantelHaenszel(strata) {
+  let top = 0;
+  let bottom = 0;
+  for (const s of strata) {
+    const n = s.version.total + s.baseline.total;
+    top += s.version.failures * s.baseline.total / n;
+    bottom += s.baseline.failures * s.version.total / n;
+  }
+  return top / bottom;
+}
+
+// src/engine/verdict.ts
+var OUTCOMES = ["success", "failure"];
+var STRATA = ["environment", "none"];
+var ROLLBACK_POLICIES = ["all", "failing", "none"];
+var TRAJECTORY_POINTS = 60;
+function computeVerdict(version3, baseline, outcomes, settings, decided) {
+  const walk = follow(version3, baseline, outcomes, settings);
+  if (walk.decidedAtSample === null && decided && decided.baseline === baseline) {
+    walk.decidedAtSample = decided.decidedAtSample;
+  }
+  const final = stratifiedRateRatio(walk.strata, settings);
+  const evidence = summarise(version3, baseline, walk, final, settings);
+  const [verdict, reasonCode] = judge(evidence, final.strata, baseline);
+  return { version: version3, verdict, reasonCode, message: verdictMessage(evidence, reasonCode), evidence };
+}
+function follow(version3, baseline, outcomes, settings) {
+  const total = outcomes.reduce((n, o) => n + (o.version === version3 ? 1 : 0), 0);
+  const every = Math.max(1, Math.ceil(total / TRAJECTORY_POINTS));
+  const strata = /* @__PURE__ */ new Map();
+  const environments = /* @__PURE__ */ new Map();
+  const logThreshold = Math.log(1 / settings.alpha);
+  const trajectory = [];
+  let decidedAtSample = null;
+  let seen = 0;
+  const logEs = /* @__PURE__ */ new Map();
+  const changed = /* @__PURE__ */ new Set();
+  const combinedLogE = () => {
+    for (const key of changed) {
+      const s = strata.get(key);
+      logEs.set(key, rateRatioLogE(s.version, s.baseline, settings.minEffect));
+    }
+    changed.clear();
+    let sum = 0;
+    for (const value of logEs.values()) sum += value;
+    return sum;
+  };
+  for (const o of outcomes) {
+    const arm = o.version === version3 ? "version" : o.version === baseline ? "baseline" : void 0;
+    if (arm === void 0) continue;
+    const key = settings.strata === "environment" ? o.environment : "all";
+    const stratum = strata.get(key) ?? { stratum: key, version: empty(), baseline: empty() };
+    strata.set(key, stratum);
+    const env = environments.get(o.environment) ?? {
+      environment: o.environment,
+      version: empty(),
+      baseline: empty()
+    };
+    environments.set(o.environment, env);
+    for (const counts2 of [stratum[arm], env[arm]]) {
+      counts2.total += 1;
+      if (o.outcome === "failure") counts2.failures += 1;
+    }
+    changed.add(key);
+    if (arm !== "version") continue;
+    seen += 1;
+    const plotted2 = seen % every === 0 || seen === total;
+    const undecided = decidedAtSample === null && baseline !== null && seen >= settings.minSamples && (o.outcome === "failure" || seen === settings.minSamples || isLook(seen));
+    if (!plotted2 && !undecided) continue;
+    const logE = baseline === null ? 0 : combinedLogE();
+    if (plotted2) trajectory.push({ samples: seen, eValue: reportedE(logE) });
+    if (undecided && logE >= logThreshold) decidedAtSample = seen;
+  }
+  return {
+    strata: [...strata.values()],
+    environments: [...environments.values()],
+    trajectory,
+    decidedAtSample
+  };
+}
+function isLook(seen) {
+  if (seen <= 100) return true;
+  return seen % (seen <= 1e4 ? 10 : 100) === 0;
+}
+function empty() {
+  return { failures: 0, total: 0 };
+}
+function summarise(version3, baseline, walk, final, settings) {
+  const sum = (arm, field) => walk.strata.reduce((n, s) => n + s[arm][field], 0);
+  const samples = sum("version", "total");
+  const failures = sum("version", "failures");
+  const baselineSamples = sum("baseline", "total");
+  const baselineFailures = sum("baseline", "failures");
+  return {
+    version: version3,
+    baseline,
+    alpha: settings.alpha,
+    threshold: 1 / settings.alpha,
+    minEffect: settings.minEffect,
+    minSamples: settings.minSamples,
+    strata: settings.strata,
+    samples,
+    failures,
+    baselineSamples,
+    baselineFailures,
+    rate: samples > 0 ? failures / samples : Number.NaN,
+    baselineRate: baselineSamples > 0 ? baselineFailures / baselineSamples : Number.NaN,
+    ratio: final.ratio,
+    upper: final.upper,
+    eValue: baseline === null ? 1 : final.eValue,
+    decidedAtSample: walk.decidedAtSample,
+    environments: walk.environments,
+    comparison: final.strata,
+    trajectory: walk.trajectory
+  };
+}
+function judge(evidence, comparison, baseline) {
+  if (baseline === null) return ["pending", "no_baseline"];
+  if (evidence.decidedAtSample !== null) return ["bad", "failure_rate_higher"];
+  if (evidence.samples < evidence.minSamples) return ["pending", "too_few_samples"];
+  const compared = comparison.filter((s) => s.compared);
+  if (compared.length > 0 && compared.every((s) => s.upper < evidence.minEffect)) {
+    return ["good", "regression_ruled_out"];
+  }
+  return ["pending", "inconclusive"];
+}
+function percent(rate) {
+  return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)} %` : "-";
+}
+function eText(e) {
+  if (!Number.isFinite(e)) return "\u221E";
+  if (e >= 1e6) return e.toExponential(1);
+  return e >= 100 ? e.toFixed(0) : e.toPrecision(2);
+}
+function verdictMessage(e, reason2) {
+  const count = (n) => n.toLocaleString("en-US");
+  const outcomes = (n) => `${count(n)} ${n === 1 ? "outcome" : "outcomes"}`;
+  const rates = `${e.version} failed ${percent(e.rate)} of ${outcomes(e.samples)}, ${e.baseline} ${percent(e.baselineRate)} of ${count(e.baselineSamples)}`;
+  switch (reason2) {
+    case "no_baseline":
+      return `${e.version} has ${outcomes(e.samples)}, but no earlier version with outcomes to compare it with`;
+    case "too_few_samples":
+      return `${e.version} has ${outcomes(e.samples)}; a verdict needs ${count(e.minSamples)}`;
+    case "failure_rate_higher": {
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${outcomes(e.decidedAtSample ?? e.samples)}`;
+      return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
+    }
+    case "regression_ruled_out":
+      return `${rates}: a ${e.minEffect}\xD7 regression is ruled out (ratio \u2264 ${e.upper.toFixed(2)})`;
+    default:
+      return `${rates}: not enough evidence either way yet (e-value ${eText(e.eValue)} < ${eText(e.threshold)}; ratio \u2264 ${Number.isFinite(e.upper) ? e.upper.toFixed(2) : "\u221E"})`;
+  }
+}
+function ratioText(ratio) {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}\xD7` : "failures where the baseline had none,";
+}
+function effectiveVerdict(records) {
+  for (let i = records.length - 1; i >= 0; i--) if (records[i]?.kind === "override") return records[i];
+  return records.at(-1);
+}
+function rollbackChoices(policy, evidence, liveOn) {
+  return liveOn.map((environment2) => {
+    if (policy === "none") return { environment: environment2, rollBack: false, reason: "rollback: none" };
+    if (policy === "all") return { environment: environment2, rollBack: true, reason: "rollback: all" };
+    const counts2 = evidence.environments.find((e2) => e2.environment === environment2);
+    if (!counts2 || counts2.version.total === 0) {
+      return {
+        environment: environment2,
+        rollBack: true,
+        reason: `no outcomes of ${evidence.version} were reported there`
+      };
+    }
+    const { version: version3, baseline } = counts2;
+    const failed = `${version3.failures} of ${version3.total} failed (${percent(version3.failures / version3.total)}`;
+    const base = evidence.baseline ?? "the baseline";
+    if (version3.failures === 0) {
+      return { environment: environment2, rollBack: false, reason: `it kept succeeding there: ${failed})` };
+    }
+    if (baseline.total === 0) {
+      return {
+        environment: environment2,
+        rollBack: true,
+        reason: `${failed}) and ${base} never ran there to compare with`
+      };
+    }
+    const e = reportedE(rateRatioLogE(version3, baseline, evidence.minEffect));
+    const against = `${base} ${percent(baseline.failures / baseline.total)} there; e-value there ${eText(e)}`;
+    return e < 1 ? { environment: environment2, rollBack: false, reason: `it kept succeeding there: ${failed}, ${against})` } : { environment: environment2, rollBack: true, reason: `${failed}, ${against})` };
+  });
+}
+
+// src/config/duration.ts
+var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
+var NUMBER = String.raw`\d+(?:\.\d+)?`;
+var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
+var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
+var SECONDS = new RegExp(`^${NUMBER}$`);
+var UNITS = new RegExp(`^${WITH_UNITS}$`);
+var UNIT_MS = [36e5, 6e4, 1e3, 1];
+var MAX_DURATION_MS = 24 * 864e5;
+var DURATION_TOO_LONG = "expected a duration of at most 576h (24 days)";
+function tryParseDuration(value) {
+  if (typeof value === "number") return secondsToMs(value);
+  if (typeof value === "string") return parseText(value);
+  return void 0;
+}
+function secondsToMs(seconds3) {
+  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
+}
+function parseText(text2) {
+  if (SECONDS.test(text2)) return secondsToMs(Number(text2));
+  const match = UNITS.exec(text2);
+  if (!match) return void 0;
+  let ms = 0;
+  UNIT_MS.forEach((unit, i) => {
+    const amount = match[i + 1];
+    if (amount !== void 0) ms += Number(amount) * unit;
+  });
+  return Number.isFinite(ms) ? Math.round(ms) : void 0;
+}
+
+// src/config/cross-checks.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function nameOf(item) {
+  if (typeof item === "string") return item;
+  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
+}
+function duplicateNameIssues(kind) {
+  return (items, ctx) => {
+    if (!Array.isArray(items)) return;
+    const seen = /* @__PURE__ */ new Set();
+    items.forEach((item, index) => {
+      const name = nameOf(item);
+      if (name === void 0) return;
+      if (seen.has(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `${kind} '${name}' is listed more than once`
+        });
+      }
+      seen.add(name);
+    });
+  };
+}
+function checkReferenceIssues(config3, ctx) {
+  if (!isRecord(config3) || !isRecord(config3.environments)) return;
+  const defined = isRecord(config3.checks) ? config3.checks : {};
+  for (const [environment2, settings] of Object.entries(config3.environments)) {
+    const components = isRecord(settings) ? settings.components : void 0;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component2, index) => {
+      const path8 = ["environments", environment2, "components", index, "checks"];
+      reportUndefinedChecks(isRecord(component2) ? component2.checks : void 0, defined, path8, ctx);
+    });
+  }
+}
+function reportUndefinedChecks(references, defined, path8, ctx) {
+  if (!Array.isArray(references)) return;
+  references.forEach((reference, index) => {
+    if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, index],
+      message: `check '${reference}' is not defined under checks`
+    });
+  });
+}
+function analysisBakeIssues(config3, ctx) {
+  if (!isRecord(config3) || !isRecord(config3.environments) || !isRecord(config3.checks)) return;
+  const checks = config3.checks;
+  for (const [environment2, settings] of Object.entries(config3.environments)) {
+    const components = isRecord(settings) ? settings.components : void 0;
+    if (!Array.isArray(components)) continue;
+    components.forEach((component2, index) => {
+      if (!isRecord(component2) || !Array.isArray(component2.checks)) return;
+      const rollout = isRecord(component2.rollout) ? component2.rollout : {};
+      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
+      component2.checks.forEach((reference, at) => {
+        const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
+        if (!isRecord(check2) || !("analysis" in check2)) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", environment2, "components", index, "checks", at],
+          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`
+        });
+      });
+    });
+  }
+}
+
+// src/config/fleet-checks.ts
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function categoryIssues(config3, ctx) {
+  if (isRecord2(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
+}
+function declaredValueIssues(categories, path8, ctx) {
+  if (!isRecord2(categories)) return;
+  const { labels, values } = categories;
+  if (!Array.isArray(labels) || !isRecord2(values)) return;
+  for (const label of Object.keys(values)) {
+    if (labels.includes(label)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path8, "values", label],
+      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
+    });
+  }
+}
+function requiresIssues(config3, ctx) {
+  if (!isRecord2(config3) || !isRecord2(config3.requires) || typeof config3.service !== "string") return;
+  if (!Object.hasOwn(config3.requires, config3.service)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["requires", config3.service],
+    message: `a service cannot require itself (${config3.service}); list the services it depends on`
+  });
+}
+function trackIssues(config3, ctx) {
+  if (!isRecord2(config3) || !Array.isArray(config3.tracks)) return;
+  const environments = isRecord2(config3.environments) ? config3.environments : {};
+  config3.tracks.forEach((track2, index) => {
+    if (!isRecord2(track2)) return;
+    if (index === 0 && track2.promote !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", 0, "promote"],
+        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
+      });
+    }
+    if (track2.environments === void 0 && track2.categories === void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tracks", index],
+        message: "a track needs environments, categories (to choose them by environment labels), or both"
+      });
+    }
+    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
+    if (!Array.isArray(track2.environments)) return;
+    track2.environments.forEach((name, at) => {
+      if (typeof name !== "string") return;
+      const path8 = ["tracks", index, "environments", at];
+      if (!Object.hasOwn(environments, name)) {
+        const known = Object.keys(environments).join(", ") || "(none)";
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `environment '${name}' is not defined (known: ${known})`
+        });
+        return;
+      }
+      if (isRecord2(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
+        ctx.addIssue({
+          code: "custom",
+          path: path8,
+          message: `no target of ${name} carries ${selectorText(track2.targets)}`
+        });
+      }
+    });
+  });
+}
+function anyTargetMatches(environment2, selector) {
+  const components = isRecord2(environment2) ? environment2.components : void 0;
+  if (!Array.isArray(components)) return true;
+  return components.some(
+    (component2) => isRecord2(component2) && // An inventory's targets are known only once it is read: it may hold one.
+    (!Array.isArray(component2.targets) || component2.targets.some((target) => {
+      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
+      return Object.entries(selector).every(
+        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
+      );
+    }))
+  );
+}
+function selectorText(selector) {
+  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
+}
+
+// src/notify/kinds.ts
+var NOTICE_KINDS = [
+  "run_started",
+  "batch_failed",
+  "rolled_back",
+  /** A run that halted or was cancelled: targets may be left on the new version. */
+  "stopped",
+  "succeeded",
+  "verdict_bad",
+  "track_promoted",
+  "track_held"
+];
+
+// src/config/value-schemas.ts
+var durationSchema = external_exports.union(
+  [
+    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
+    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
+  ],
+  { error: DURATION_HINT }
+).transform((value, ctx) => {
+  const ms = tryParseDuration(value);
+  if (ms !== void 0 && ms <= MAX_DURATION_MS) return ms;
+  ctx.issues.push({ code: "custom", input: value, message: DURATION_TOO_LONG });
+  return external_exports.NEVER;
+}).meta({
+  id: "Duration",
+  title: "duration",
+  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
+});
+function urlTemplateSchema() {
+  return external_exports.string().superRefine((template, context) => {
+    const problem = urlTemplateProblem(template);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
+}
+
+// src/config/notify-schema.ts
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
+function envName(what) {
+  const expected = `expected the name of the environment variable that holds ${what}`;
+  return external_exports.string({ error: expected }).superRefine((name, context) => {
+    if (ENV_NAME.test(name)) return;
+    context.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
+  });
+}
+function channel(shape, description) {
+  return external_exports.strictObject(shape, {
+    error: (issue2) => {
+      if (issue2.code === "invalid_type" && typeof issue2.input === "string") return LITERAL_URL_REFUSED;
+      if (issue2.code === "unrecognized_keys" && issue2.keys.some((k) => /url/i.test(k)))
+        return issue2.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
+      return void 0;
+    }
+  }).optional().describe(description);
+}
+var urlEnv = envName("the webhook URL").describe(
+  "Environment variable that holds the webhook URL (a secret: never shown, logged or recorded)."
+);
+var notifySchema = external_exports.strictObject({
+  slack: channel({ urlEnv }, "A Slack incoming webhook: a Block Kit message with a plain-text fallback."),
+  teams: channel(
+    { urlEnv },
+    "A Microsoft Teams incoming webhook (or a Teams Workflows webhook): an Adaptive Card message."
+  ),
+  webhook: channel(
+    {
+      urlEnv,
+      secretEnv: envName("the signing secret").describe(
+        "Environment variable that holds the secret the body is signed with (HMAC-SHA256, header X-Tranche-Signature)."
+      )
+    },
+    "A generic JSON webhook, signed: see docs/notifications.md for the body and how to verify it."
+  ),
+  events: external_exports.array(external_exports.enum(NOTICE_KINDS, { error: `expected one of ${NOTICE_KINDS.join(", ")}` })).min(1, { error: "expected at least one event" }).default([...NOTICE_KINDS]).describe("Which events are sent (docs/notifications.md says when each is)."),
+  dashboard: urlTemplateSchema().optional().describe(
+    "A dashboard every message links to; {version}, {service} and {environment} are replaced. Default: no dashboard link."
+  ),
+  timeout: durationSchema.refine((ms) => ms > 0, { error: "expected a duration longer than 0" }).prefault("30s").describe(
+    "How long one message may take to deliver, retries included; at the end of a run, unsent messages get at most this long before Tranche exits."
+  )
+}).refine((notify) => notify.slack ?? notify.teams ?? notify.webhook, {
+  error: "expected at least one of slack, teams or webhook"
+}).describe(
+  "Where word of this environment\u2019s deploys, rollbacks, verdicts and track changes goes. Never delays or fails a deploy."
+);
+
+// src/config/schema.ts
+var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+var ALWAYS = { when: () => true };
+function integerAtLeast(min) {
+  const error62 = (issue2) => `expected an integer \u2265 ${min}${got(issue2.input)}`;
+  return external_exports.int({ error: error62 }).min(min, { error: error62 });
+}
+function numberAtLeast(min) {
+  const error62 = (issue2) => `expected a number \u2265 ${min}${got(issue2.input)}`;
+  return external_exports.number({ error: error62 }).min(min, { error: error62 });
+}
+function got(input2) {
+  if (input2 === void 0) return "";
+  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
+  return `, got ${text2.length > 40 ? `${text2.slice(0, 37)}...` : text2}`;
+}
+function nonEmptyString() {
+  return external_exports.string().min(1, { error: "must not be empty" });
+}
+var positiveDuration = durationSchema.refine((ms) => ms > 0, {
+  error: "expected a duration longer than 0"
+});
+var interval = durationSchema.refine((ms) => ms >= 100, { error: "expected a duration of at least 100ms" });
+var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
+var targetObjectSchema = external_exports.strictObject({
+  name: nonEmptyString().describe("Target name, exported to commands as TRANCHE_TARGET."),
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe("Free-form labels (numbers and booleans become strings), exported as TRANCHE_TARGET_LABELS.")
+});
+var targetSchema = external_exports.union([nonEmptyString(), targetObjectSchema], {
+  error: "expected a target name or a {name, labels} mapping"
+}).transform((target) => typeof target === "string" ? { name: target, labels: {} } : target).meta({
+  id: "Target",
+  title: "target",
+  description: "A target name, or a mapping with the name and labels."
+});
+var rolloutSchema = external_exports.strictObject({
+  first: integerAtLeast(1).default(1).describe("Size of the first batch."),
+  growth: numberAtLeast(1).default(2).describe("Each later batch is the previous one times growth, rounded up."),
+  maxBatch: integerAtLeast(1).optional().describe("Cap on the size of a batch. Default: no cap."),
+  parallel: integerAtLeast(1).optional().describe("Targets deployed at once within a batch. Default: the whole batch."),
+  bake: durationSchema.prefault("0s").describe("Burn-in after each batch, during which checks repeat."),
+  checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
+  rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
+}).describe("How the targets are split into batches and how each batch is verified.");
+var inventorySchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      command: nonEmptyString().describe(
+        "Shell command, run in the config\u2019s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT."
+      ),
+      timeout: positiveDuration.prefault("1m").describe("Time limit of the command.")
+    }).meta({ title: "inventory command" }),
+    external_exports.strictObject({
+      file: nonEmptyString().describe(
+        "A JSON (an array) or NDJSON file of targets, relative to the config\u2019s directory, read when a deploy, rollback or plan starts."
+      )
+    }).meta({ title: "inventory file" })
+  ],
+  { error: "expected { command } or { file } of an inventory" }
+).meta({
+  id: "Inventory",
+  title: "inventory",
+  description: "Targets read when a run is planned, from a command\u2019s output or a file; the run records the targets it read. See fleets.md."
+});
+var listedTargetsSchema = external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS);
+var PER_TARGET_COMMANDS = ["deploy", "rollback"];
+var PER_BATCH_COMMANDS = ["deployBatch", "rollbackBatch", "checkBatch"];
+var componentSchema = external_exports.strictObject({
+  name: nonEmptyString().describe("Component name, unique within the environment."),
+  targets: external_exports.union([listedTargetsSchema, ...inventorySchema.options], {
+    error: "expected a list of targets, or an inventory: { command } or { file }"
+  }).describe(
+    "Where the component runs: a list (names unique within the component), or an inventory command or file read when a run is planned."
+  ),
+  deploy: nonEmptyString().optional().describe("Shell command run once per target to deploy the version in TRANCHE_VERSION."),
+  rollback: nonEmptyString().optional().describe(
+    "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
+  ),
+  deployBatch: nonEmptyString().optional().describe(
+    "Instead of deploy: shell command run once per batch; the batch\u2019s targets are in the JSON file TRANCHE_TARGETS_FILE, and it writes each target\u2019s result to TRANCHE_RESULTS_FILE (a target it does not report failed). See fleets.md."
+  ),
+  rollbackBatch: nonEmptyString().optional().describe(
+    "Instead of rollback: shell command run once per batch of touched targets going back to the same TRANCHE_VERSION, like deployBatch. Default: the deployBatch command."
+  ),
+  checkBatch: nonEmptyString().optional().describe(
+    "With deployBatch: shell command run after each batch and every bake round over the targets deployed so far, like deployBatch; a target it reports failed (or does not report) fails the batch."
+  ),
+  timeout: positiveDuration.prefault("5m").describe(
+    "Time limit of each deploy and rollback command (of each batch command, for batch commands)."
+  ),
+  rollout: rolloutSchema.prefault({}),
+  checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
+}).superRefine((component2, ctx) => {
+  if (typeof component2 !== "object" || component2 === null) return;
+  const fields = component2;
+  const given = (keys) => keys.filter((key) => fields[key] !== void 0);
+  const perTarget = given(PER_TARGET_COMMANDS);
+  const perBatch = given(PER_BATCH_COMMANDS);
+  if (perTarget.length > 0 && perBatch.length > 0) {
+    for (const key of perBatch) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `a component gives per-target commands (deploy, rollback) or batch commands (deployBatch, rollbackBatch, checkBatch), not both: ${key} conflicts with ${perTarget.join(" and ")}`
+      });
+    }
+  } else if (perBatch.length > 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: [perBatch[0]],
+      message: `${perBatch.join(" and ")} need deployBatch`
+    });
+  } else if (fields.deploy === void 0 && fields.deployBatch === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["deploy"],
+      message: "expected deploy (per target) or deployBatch (per batch)"
+    });
+  }
+}, ALWAYS).meta({ title: "component" });
+var environmentSchema = external_exports.strictObject({
+  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
+    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
+  ),
+  components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
+  onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
+    "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
+  ),
+  url: urlTemplateSchema().optional().describe(
+    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
+  ),
+  notify: notifySchema.optional()
+}).meta({ title: "environment" });
+var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+var NO_URL_CREDENTIALS = {
+  error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
+};
+var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
+var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
+var requestAuthSchema = external_exports.union(
+  [
+    external_exports.strictObject({
+      basic: external_exports.strictObject({
+        username: nonEmptyString().describe("User name."),
+        passwordEnv: envNameSchema.describe("Environment variable that holds the password.")
+      })
+    }),
+    external_exports.strictObject({
+      bearer: external_exports.strictObject({
+        tokenEnv: envNameSchema.describe("Environment variable that holds the token.")
+      })
+    })
+  ],
+  { error: "expected { basic: { username, passwordEnv } } or { bearer: { tokenEnv } }" }
+).meta({
+  id: "RequestAuth",
+  title: "request authentication",
+  description: "Authentication of the requests: HTTP basic with a user name and a password, or a bearer token; secrets are read from the named environment variables when the check runs, never written in the config."
+});
+var requestHeadersSchema = external_exports.record(
+  external_exports.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: "expected an HTTP header name" }),
+  external_exports.union([external_exports.string(), external_exports.strictObject({ env: envNameSchema })], {
+    error: "expected a header value, or { env: NAME } to read it from an environment variable"
+  })
+).meta({
+  id: "RequestHeaders",
+  title: "request headers",
+  description: "Headers sent with every request, e.g. X-Scope-OrgID for a tenant behind a proxy: a value, or { env: NAME } for a secret read from an environment variable when the check runs."
+});
+var httpCheckSchema = external_exports.strictObject({
+  http: external_exports.strictObject({
+    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
+    status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
+    samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
+    p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each request.")
+  }).describe("Requests a URL and checks the status code and latency.")
+}).meta({ id: "HttpCheck", title: "HTTP check", description: "A check that requests a URL." });
+var commandCheckSchema = external_exports.strictObject({
+  command: nonEmptyString().describe(
+    'Shell command; it fails the check by exiting non-zero, and may print {"value": n} as its last line.'
+  ),
+  max: external_exports.number().optional().describe("Largest value the command may report."),
+  min: external_exports.number().optional().describe("Smallest value the command may report."),
+  unit: nonEmptyString().optional().describe("Unit of the reported value, for reports and plots, e.g. ms."),
+  timeout: positiveDuration.prefault("10s").describe("Time limit of the command.")
+}).refine((check2) => check2.min === void 0 || check2.max === void 0 || check2.min <= check2.max, {
+  error: "min must not be greater than max",
+  path: ["min"]
+}).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
+var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
+function fraction(what) {
+  const error62 = `expected ${what} between 0 and 1 (exclusive)`;
+  return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
+}
+function numberAbove(min) {
+  const error62 = `expected a number > ${min}`;
+  return external_exports.number({ error: error62 }).gt(min, { error: error62 });
+}
+var alphaSchema = fraction("a probability").default(0.01).describe(
+  "False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney)."
+);
+var prometheusCheckSchema = external_exports.strictObject({
+  prometheus: external_exports.strictObject({
+    url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
+    query: nonEmptyString().describe(
+      "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
+    ),
+    range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
+    step: positiveDuration.prefault("15s").describe("Resolution of a range query."),
+    reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
+    max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
+    min: external_exports.number().optional().describe("Smallest allowed value."),
+    unit: nonEmptyString().optional().describe("Unit of the value, for reports and plots, e.g. ms."),
+    deviation: external_exports.strictObject({
+      baseline: nonEmptyString().optional().describe(
+        "PromQL of the baseline series, templated like query. Default: query itself, history earlier."
+      ),
+      history: durationSchema.optional().describe(
+        "Compare with the series this long ago (its own recent history); with baseline, shifts it too."
+      )
+    }).refine((d) => d.baseline !== void 0 || d.history !== void 0, {
+      error: "a deviation needs a baseline query, a history, or both"
+    }).optional().describe(
+      "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
+    ),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
+  }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
+    error: "min must not be greater than max",
+    path: ["min"]
+  }).refine((c) => c.deviation === void 0 || c.range !== void 0, {
+    error: "a deviation compares series: set range too",
+    path: ["deviation"]
+  }).describe("Queries Prometheus for each target and holds the value against max/min.")
+}).meta({
+  id: "PrometheusCheck",
+  title: "Prometheus check",
+  description: "A check that queries Prometheus per target."
+});
+var COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
+var counterSelector = (what, example) => nonEmptyString().refine((q) => !q.includes("{window}"), {
+  error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`
+}).refine((q) => q.includes("{window}") || COUNTER_SELECTOR.test(q), {
+  error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`
+});
+var FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
+var TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
+var countsSchema = external_exports.strictObject({
+  failures: counterSelector("counts.failures", FAILURES_EXAMPLE).describe(
+    `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`
+  ),
+  total: counterSelector("counts.total", TOTAL_EXAMPLE).describe(
+    `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`
+  ),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  absentFailures: external_exports.enum(["no-data", "zero"], { error: "expected no-data or zero" }).default("no-data").describe(
+    "What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so)."
+  )
+}).describe(
+  "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
+);
+var seriesSchema = external_exports.strictObject({
+  query: nonEmptyString().describe(
+    'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
+  ),
+  step: positiveDuration.prefault("10s").describe(
+    "Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass)."
+  ),
+  direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
+  test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
+    "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
+  ),
+  minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
+    "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
+  ),
+  confidence: fraction("a confidence level").default(0.98).describe(
+    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
+  ),
+  tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
+    "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
+  ),
+  allowedIncrease: numberAtLeast(0).default(1).describe(
+    "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
+  ),
+  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
+}).describe("A per-step series per arm (latency, CPU), compared step by step.");
+var analysisCheckSchema = external_exports.strictObject({
+  analysis: external_exports.strictObject({
+    url: prometheusUrlSchema,
+    auth: requestAuthSchema.optional(),
+    headers: requestHeadersSchema.optional(),
+    counts: countsSchema.optional(),
+    series: seriesSchema.optional(),
+    alpha: alphaSchema,
+    onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
+      "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
+    ),
+    failOn: external_exports.enum(["beyond-min-effect", "any-regression"], {
+      error: "expected beyond-min-effect or any-regression"
+    }).default("beyond-min-effect").describe(
+      'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).'
+    ),
+    scrapeInterval: positiveDuration.optional().describe(
+      "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused."
+    ),
+    baseline: external_exports.strictObject({
+      targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
+        "Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline)."
+      ),
+      labels: external_exports.record(external_exports.string(), labelValueSchema).optional().describe("Only baseline targets carrying all these labels.")
+    }).optional().describe(
+      "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
+    ),
+    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
+  }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
+    error: "an analysis needs exactly one of counts or series"
+  }).describe(
+    "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round."
+  )
+}).meta({
+  id: "AnalysisCheck",
+  title: "analysis check",
+  description: "A check that compares canary and baseline targets statistically."
+});
+var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
+  error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"
+}).meta({
+  id: "Check",
+  title: "check",
+  description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
+});
+var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
+function categoryForms(subject2) {
+  return external_exports.union(
+    [
+      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
+      external_exports.strictObject({
+        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
+          `${subject2 === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
+        ),
+        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
+          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject2 === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
+        ),
+        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
+          `Declared values per label; tranche plan reports any that no ${subject2} carries, and carried values not declared.`
+        )
+      })
+    ],
+    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
+  );
+}
+var categoriesSchema = categoryForms("target").meta({
+  id: "Categories",
+  title: "categories",
+  description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
+});
+var environmentCategoriesSchema = categoryForms("environment").meta({
+  id: "EnvironmentCategories",
+  title: "environment categories",
+  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
+});
+var requiresSchema = external_exports.record(
+  external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
+  external_exports.string({ error: 'expected a semver range such as ">=2.14.0"' }).refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' })
+).describe(
+  'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.'
+);
+var migrationsSchema = external_exports.strictObject({
+  schema: nonEmptyString().describe(
+    "The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3."
+  ),
+  reads: external_exports.array(nonEmptyString()).default([]).describe(
+    "Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another."
+  )
+}).describe("Which data schema this version writes and which it can read.");
+var trackSchema = external_exports.strictObject({
+  name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
+  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
+    "The environments of the track, defined under environments; with categories, the ones to choose among."
+  ),
+  categories: environmentCategoriesSchema.optional(),
+  targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
+    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
+  ),
+  bake: durationSchema.prefault("0s").describe(
+    "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
+  ),
+  promote: external_exports.enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(", ")}` }).optional().describe(
+    "How a version reaches this track from the one before: auto, as soon as that track\u2019s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys."
+  )
+}).meta({ title: "track" });
+var verdictSchema = external_exports.strictObject({
+  alpha: fraction("a probability").default(0.01).describe(
+    "The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed."
+  ),
+  minSamples: integerAtLeast(1).default(100).describe("Outcomes of the version needed before it gets any verdict."),
+  minEffect: numberAbove(1).default(1.5).describe(
+    "Smallest ratio of the version\u2019s failure rate to the previous good version\u2019s worth calling bad; the version is good once the data rule it out."
+  ),
+  strata: external_exports.enum(STRATA, { error: `expected one of ${STRATA.join(", ")}` }).default("environment").describe(
+    "environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome."
+  ),
+  rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
+    "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
+  ),
+  checkRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of check runs whose conclusion on a version\u2019s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts."
+  ),
+  workflowRuns: external_exports.array(nonEmptyString()).default([]).describe(
+    "The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version\u2019s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none."
+  )
+}).describe(
+  "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
+);
+var BOT_VERSION_SOURCES = ["tags", "ledger"];
+var botSchema = external_exports.strictObject({
+  prefix: external_exports.string().regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: "expected 1 to 3 punctuation characters, such as / or ." }).default("/").describe("What starts a command in a pull request comment, as in /deploy."),
+  deployers: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one role" }).default(["write", "maintain", "admin"]).describe(
+    "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's)."
+  ),
+  concurrentReleases: integerAtLeast(1).default(2).describe("Releases that may run at once across the repository; more wait in the queue."),
+  requiredContexts: external_exports.array(nonEmptyString()).optional().describe(
+    "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one."
+  ),
+  versions: external_exports.enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(", ")}` }).default("tags").describe(
+    "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it)."
+  ),
+  lease: durationSchema.prefault("1h").describe(
+    "How long a started release holds its environment without a deployment status before the bot gives up on it."
+  )
+}).describe("The pull request bot: commands, who may deploy, and the release queue.");
+var trancheConfigObject = external_exports.strictObject({
+  service: external_exports.string().regex(NAME_PATTERN, {
+    error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
+  }).describe("Name of the service; versions are numbered per service."),
+  repositories: external_exports.array(
+    external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+      error: "expected a GitHub repository as owner/name, like acme/shop"
+    })
+  ).min(1, { error: "expected at least one repository" }).optional().describe(
+    "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml."
+  ),
+  version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
+  environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
+    error: "expected at least one environment"
+  }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
+  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
+  passEnv: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" })).default([]).describe(
+    "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway."
+  ),
+  categories: categoriesSchema.optional(),
+  requires: requiresSchema.optional(),
+  migrations: migrationsSchema.optional(),
+  tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
+    "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
+  ),
+  verdict: verdictSchema.prefault({}),
+  bot: botSchema.prefault({})
+}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
+
+// src/release/notices.ts
+var NO_NOTICES = { notify: () => void 0 };
+function verdictBadNotice(request2) {
+  return {
+    kind: "verdict_bad",
+    service: request2.service,
+    environments: request2.environments,
+    version: request2.version,
+    commit: request2.commit,
+    who: request2.who,
+    title: `${request2.service} ${request2.version} is bad`,
+    detail: request2.message,
+    at: request2.at,
+    links: request2.explanationUrl ? [{ rel: "explanation", title: "Why", url: request2.explanationUrl }] : []
+  };
+}
+function trackPromotedNotice(request2) {
+  return {
+    kind: "track_promoted",
+    service: request2.service,
+    environments: request2.environments,
+    version: request2.version,
+    commit: null,
+    who: request2.who,
+    title: `${request2.service} ${request2.version} promoted from ${request2.from} to ${request2.to}`,
+    detail: request2.note,
+    track: request2.to,
+    at: request2.at,
+    links: []
+  };
+}
+function trackHeldNotice(request2) {
+  return {
+    kind: "track_held",
+    service: request2.service,
+    environments: request2.environments,
+    version: null,
+    commit: null,
+    who: request2.who,
+    title: `${request2.service}: track ${request2.track} is on hold`,
+    detail: request2.reason ?? null,
+    track: request2.track,
+    at: request2.at,
+    links: []
+  };
+}
+
+// bot/bot-scope.ts
+function botLog(log) {
+  return { debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m) };
+}
+function botSettings(config3) {
+  return config3.state === "loaded" ? config3.loaded.config.bot : botSchema.parse({});
+}
+function limitsOf(settings) {
+  return { concurrentReleases: settings.concurrentReleases, leaseMs: settings.lease };
+}
+function loadedConfig(scope) {
+  return scope.config.state === "loaded" ? scope.config.loaded : void 0;
+}
+function releaseNotifier(scope) {
+  const loaded = loadedConfig(scope);
+  return loaded && scope.deps.notices ? scope.deps.notices(loaded.config, scope.log) : NO_NOTICES;
+}
+function deploymentLogger(log) {
+  return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
+}
+
+// src/dashboard/host.ts
+import { timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+
 // src/dashboard/assets.ts
 var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--muted:#6e7781;--line:#d0d7de;--bg2:#f6f8fa}
 @media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
@@ -70060,315 +71639,6 @@ function runsInProgress(runs) {
   return runs.filter(
     (run3) => run3.finishedAt === null && (newestFinished === void 0 || run3.startedAt > newestFinished.startedAt)
   );
-}
-
-// src/stats/decision.ts
-var MAX_REPORTED_LOG_E = 700;
-function reportedE(logE) {
-  return Math.exp(Math.min(logE, MAX_REPORTED_LOG_E));
-}
-
-// src/stats/beta-mixture.ts
-var import_math_base_special_betainc = __toESM(require_lib125(), 1);
-var import_math_base_special_betaln = __toESM(require_lib127(), 1);
-function logMixtureE(k, n, p0, prior, side) {
-  if (!(p0 > 0 && p0 < 1)) throw new RangeError(`p0 must be strictly between 0 and 1, got ${p0}`);
-  if (!(n >= 0 && k >= 0 && k <= n)) throw new RangeError(`need 0 \u2264 k \u2264 n, got k ${k}, n ${n}`);
-  if (n === 0) return 0;
-  const upper = side === "above";
-  const posterior = logTail(p0, k + prior.a, n - k + prior.b, upper);
-  const mass = logTail(p0, prior.a, prior.b, upper);
-  return (0, import_math_base_special_betaln.default)(k + prior.a, n - k + prior.b) + posterior - (0, import_math_base_special_betaln.default)(prior.a, prior.b) - mass - k * Math.log(p0) - (n - k) * Math.log1p(-p0);
-}
-function betaPrior(mean, concentration) {
-  return { a: concentration * mean, b: concentration * (1 - mean) };
-}
-function upperConfidenceBound(k, n, alpha, priorFor) {
-  if (n <= 0) return 1;
-  const threshold = Math.log(1 / alpha);
-  const rejects = (p) => logMixtureE(k, n, p, priorFor(p), "below") >= threshold;
-  let lo = Math.min(Math.max(k / n, 1e-12), 1 - 1e-12);
-  let hi = 1 - 1e-12;
-  if (!rejects(hi)) return 1;
-  if (rejects(lo)) return lo;
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(lo, 1e-6); i++) {
-    const mid = (lo + hi) / 2;
-    if (rejects(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-function logTail(x, a, b, upper) {
-  const value = (0, import_math_base_special_betainc.default)(x, a, b, true, upper);
-  return value > 0 ? Math.log(value) : Number.NEGATIVE_INFINITY;
-}
-
-// src/stats/rate-ratio.ts
-var PRIOR_CONCENTRATION = 20;
-function rateRatioTest(canary, baseline, options2) {
-  validate2(canary, "canary");
-  validate2(baseline, "baseline");
-  if (!(options2.alpha > 0 && options2.alpha < 1)) throw new RangeError(`alpha must be in (0, 1)`);
-  if (!(options2.minEffect > 1)) throw new RangeError(`minEffect must be greater than 1`);
-  const nullRatio = options2.nullRatio ?? 1;
-  if (!(nullRatio >= 1)) throw new RangeError("nullRatio must be at least 1");
-  const threshold = 1 / options2.alpha;
-  const canaryRate = canary.total > 0 ? canary.failures / canary.total : Number.NaN;
-  const baselineRate = baseline.total > 0 ? baseline.failures / baseline.total : Number.NaN;
-  const ratio = canaryRate / baselineRate;
-  const failures = canary.failures + baseline.failures;
-  const base = { threshold, ratio, canaryRate, baselineRate, failures };
-  if (canary.total <= 0 || baseline.total <= 0) {
-    return { ...base, decision: "inconclusive", eValue: 1, upper: Number.POSITIVE_INFINITY, canaryShare: 0 };
-  }
-  const w = canary.total / (canary.total + baseline.total);
-  const toRho = (theta) => theta >= 1 ? Number.POSITIVE_INFINITY : theta * (1 - w) / (w * (1 - theta));
-  const logE = rateRatioLogE(canary, baseline, options2.minEffect, nullRatio);
-  const thetaUpper = upperConfidenceBound(
-    canary.failures,
-    failures,
-    options2.alpha,
-    () => betaPrior(w, PRIOR_CONCENTRATION)
-  );
-  const upper = failures > 0 ? toRho(thetaUpper) : Number.POSITIVE_INFINITY;
-  const decision = logE >= Math.log(threshold) ? "fail" : upper < options2.minEffect ? "pass" : "inconclusive";
-  return { ...base, decision, eValue: reportedE(logE), upper, canaryShare: w };
-}
-function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
-  if (canary.total <= 0 || baseline.total <= 0) return 0;
-  const w = canary.total / (canary.total + baseline.total);
-  const theta = (rho) => rho * w / (rho * w + 1 - w);
-  const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
-  return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
-}
-function validate2(arm, name) {
-  const { failures, total } = arm;
-  if (!Number.isFinite(failures) || !Number.isFinite(total) || failures < 0 || total < 0) {
-    throw new RangeError(`${name}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
-  }
-  if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
-}
-
-// src/stats/stratified-rate-ratio.ts
-function stratifiedLogE(strata, minEffect) {
-  let logE = 0;
-  for (const s of strata) logE += rateRatioLogE(s.version, s.baseline, minEffect);
-  return logE;
-}
-function stratifiedRateRatio(strata, options2) {
-  const compared = strata.filter((s) => s.version.total > 0 && s.baseline.total > 0);
-  const level = { alpha: options2.alpha / Math.max(1, compared.length), minEffect: options2.minEffect };
-  const results = strata.map((s) => {
-    const isCompared = s.version.total > 0 && s.baseline.total > 0;
-    const test = isCompared ? rateRatioTest(s.version, s.baseline, level) : void 0;
-    return {
-      ...s,
-      compared: isCompared,
-      eValue: reportedE(rateRatioLogE(s.version, s.baseline, options2.minEffect)),
-      ratio: test?.ratio ?? Number.NaN,
-      upper: test?.upper ?? Number.POSITIVE_INFINITY
-    };
-  });
-  const logE = stratifiedLogE(strata, options2.minEffect);
-  const uppers = results.filter((r) => r.compared).map((r) => r.upper);
-  return {
-    logE,
-    eValue: reportedE(logE),
-    threshold: 1 / options2.alpha,
-    ratio: mantelHaenszel(compared),
-    upper: uppers.length > 0 ? Math.max(...uppers) : Number.POSITIVE_INFINITY,
-    strata: results
-  };
-}
-function mantelHaenszel(strata) {
-  let top = 0;
-  let bottom = 0;
-  for (const s of strata) {
-    const n = s.version.total + s.baseline.total;
-    top += s.version.failures * s.baseline.total / n;
-    bottom += s.baseline.failures * s.version.total / n;
-  }
-  return top / bottom;
-}
-
-// src/engine/verdict.ts
-var OUTCOMES = ["success", "failure"];
-var STRATA = ["environment", "none"];
-var ROLLBACK_POLICIES = ["all", "failing", "none"];
-var TRAJECTORY_POINTS = 60;
-function computeVerdict(version3, baseline, outcomes, settings, decided) {
-  const walk = follow(version3, baseline, outcomes, settings);
-  if (walk.decidedAtSample === null && decided && decided.baseline === baseline) {
-    walk.decidedAtSample = decided.decidedAtSample;
-  }
-  const final = stratifiedRateRatio(walk.strata, settings);
-  const evidence = summarise(version3, baseline, walk, final, settings);
-  const [verdict, reasonCode] = judge(evidence, final.strata, baseline);
-  return { version: version3, verdict, reasonCode, message: verdictMessage(evidence, reasonCode), evidence };
-}
-function follow(version3, baseline, outcomes, settings) {
-  const total = outcomes.reduce((n, o) => n + (o.version === version3 ? 1 : 0), 0);
-  const every = Math.max(1, Math.ceil(total / TRAJECTORY_POINTS));
-  const strata = /* @__PURE__ */ new Map();
-  const environments = /* @__PURE__ */ new Map();
-  const logThreshold = Math.log(1 / settings.alpha);
-  const trajectory = [];
-  let decidedAtSample = null;
-  let seen = 0;
-  const logEs = /* @__PURE__ */ new Map();
-  const changed = /* @__PURE__ */ new Set();
-  const combinedLogE = () => {
-    for (const key of changed) {
-      const s = strata.get(key);
-      logEs.set(key, rateRatioLogE(s.version, s.baseline, settings.minEffect));
-    }
-    changed.clear();
-    let sum = 0;
-    for (const value of logEs.values()) sum += value;
-    return sum;
-  };
-  for (const o of outcomes) {
-    const arm = o.version === version3 ? "version" : o.version === baseline ? "baseline" : void 0;
-    if (arm === void 0) continue;
-    const key = settings.strata === "environment" ? o.environment : "all";
-    const stratum = strata.get(key) ?? { stratum: key, version: empty(), baseline: empty() };
-    strata.set(key, stratum);
-    const env = environments.get(o.environment) ?? {
-      environment: o.environment,
-      version: empty(),
-      baseline: empty()
-    };
-    environments.set(o.environment, env);
-    for (const counts2 of [stratum[arm], env[arm]]) {
-      counts2.total += 1;
-      if (o.outcome === "failure") counts2.failures += 1;
-    }
-    changed.add(key);
-    if (arm !== "version") continue;
-    seen += 1;
-    const plotted2 = seen % every === 0 || seen === total;
-    const undecided = decidedAtSample === null && baseline !== null && seen >= settings.minSamples && (o.outcome === "failure" || seen === settings.minSamples || isLook(seen));
-    if (!plotted2 && !undecided) continue;
-    const logE = baseline === null ? 0 : combinedLogE();
-    if (plotted2) trajectory.push({ samples: seen, eValue: reportedE(logE) });
-    if (undecided && logE >= logThreshold) decidedAtSample = seen;
-  }
-  return {
-    strata: [...strata.values()],
-    environments: [...environments.values()],
-    trajectory,
-    decidedAtSample
-  };
-}
-function isLook(seen) {
-  if (seen <= 100) return true;
-  return seen % (seen <= 1e4 ? 10 : 100) === 0;
-}
-function empty() {
-  return { failures: 0, total: 0 };
-}
-function summarise(version3, baseline, walk, final, settings) {
-  const sum = (arm, field) => walk.strata.reduce((n, s) => n + s[arm][field], 0);
-  const samples = sum("version", "total");
-  const failures = sum("version", "failures");
-  const baselineSamples = sum("baseline", "total");
-  const baselineFailures = sum("baseline", "failures");
-  return {
-    version: version3,
-    baseline,
-    alpha: settings.alpha,
-    threshold: 1 / settings.alpha,
-    minEffect: settings.minEffect,
-    minSamples: settings.minSamples,
-    strata: settings.strata,
-    samples,
-    failures,
-    baselineSamples,
-    baselineFailures,
-    rate: samples > 0 ? failures / samples : Number.NaN,
-    baselineRate: baselineSamples > 0 ? baselineFailures / baselineSamples : Number.NaN,
-    ratio: final.ratio,
-    upper: final.upper,
-    eValue: baseline === null ? 1 : final.eValue,
-    decidedAtSample: walk.decidedAtSample,
-    environments: walk.environments,
-    comparison: final.strata,
-    trajectory: walk.trajectory
-  };
-}
-function judge(evidence, comparison, baseline) {
-  if (baseline === null) return ["pending", "no_baseline"];
-  if (evidence.decidedAtSample !== null) return ["bad", "failure_rate_higher"];
-  if (evidence.samples < evidence.minSamples) return ["pending", "too_few_samples"];
-  const compared = comparison.filter((s) => s.compared);
-  if (compared.length > 0 && compared.every((s) => s.upper < evidence.minEffect)) {
-    return ["good", "regression_ruled_out"];
-  }
-  return ["pending", "inconclusive"];
-}
-function percent(rate) {
-  return Number.isFinite(rate) ? `${(rate * 100).toFixed(2)} %` : "-";
-}
-function eText(e) {
-  if (!Number.isFinite(e)) return "\u221E";
-  if (e >= 1e6) return e.toExponential(1);
-  return e >= 100 ? e.toFixed(0) : e.toPrecision(2);
-}
-function verdictMessage(e, reason2) {
-  const count = (n) => n.toLocaleString("en-US");
-  const outcomes = (n) => `${count(n)} ${n === 1 ? "outcome" : "outcomes"}`;
-  const rates = `${e.version} failed ${percent(e.rate)} of ${outcomes(e.samples)}, ${e.baseline} ${percent(e.baselineRate)} of ${count(e.baselineSamples)}`;
-  switch (reason2) {
-    case "no_baseline":
-      return `${e.version} has ${outcomes(e.samples)}, but no earlier version with outcomes to compare it with`;
-    case "too_few_samples":
-      return `${e.version} has ${outcomes(e.samples)}; a verdict needs ${count(e.minSamples)}`;
-    case "failure_rate_higher": {
-      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count(e.decidedAtSample ?? e.samples)} outcomes`;
-      return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
-    }
-    case "regression_ruled_out":
-      return `${rates}: a ${e.minEffect}\xD7 regression is ruled out (ratio \u2264 ${e.upper.toFixed(2)})`;
-    default:
-      return `${rates}: not enough evidence either way yet (e-value ${eText(e.eValue)} < ${eText(e.threshold)}; ratio \u2264 ${Number.isFinite(e.upper) ? e.upper.toFixed(2) : "\u221E"})`;
-  }
-}
-function ratioText(ratio) {
-  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}\xD7` : "failures where the baseline had none,";
-}
-function effectiveVerdict(records) {
-  for (let i = records.length - 1; i >= 0; i--) if (records[i]?.kind === "override") return records[i];
-  return records.at(-1);
-}
-function rollbackChoices(policy, evidence, liveOn) {
-  return liveOn.map((environment2) => {
-    if (policy === "none") return { environment: environment2, rollBack: false, reason: "rollback: none" };
-    if (policy === "all") return { environment: environment2, rollBack: true, reason: "rollback: all" };
-    const counts2 = evidence.environments.find((e2) => e2.environment === environment2);
-    if (!counts2 || counts2.version.total === 0) {
-      return {
-        environment: environment2,
-        rollBack: true,
-        reason: `no outcomes of ${evidence.version} were reported there`
-      };
-    }
-    const { version: version3, baseline } = counts2;
-    const failed = `${version3.failures} of ${version3.total} failed (${percent(version3.failures / version3.total)}`;
-    const base = evidence.baseline ?? "the baseline";
-    if (version3.failures === 0) {
-      return { environment: environment2, rollBack: false, reason: `it kept succeeding there: ${failed})` };
-    }
-    if (baseline.total === 0) {
-      return {
-        environment: environment2,
-        rollBack: true,
-        reason: `${failed}) and ${base} never ran there to compare with`
-      };
-    }
-    const e = reportedE(rateRatioLogE(version3, baseline, evidence.minEffect));
-    const against = `${base} ${percent(baseline.failures / baseline.total)} there; e-value there ${eText(e)}`;
-    return e < 1 ? { environment: environment2, rollBack: false, reason: `it kept succeeding there: ${failed}, ${against})` } : { environment: environment2, rollBack: true, reason: `${failed}, ${against})` };
-  });
 }
 
 // src/release/track-state.ts
@@ -71231,212 +72501,6 @@ ${rangeChart(
   }
 };
 
-// src/engine/format-duration.ts
-var PARTS = [
-  ["h", 36e5],
-  ["m", 6e4],
-  ["s", 1e3],
-  ["ms", 1]
-];
-function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`cannot format ${ms} as a duration`);
-  }
-  let rest = Math.round(ms);
-  let text2 = "";
-  for (const [unit, size] of PARTS) {
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0) text2 += `${amount}${unit}`;
-  }
-  return text2 === "" ? "0s" : text2;
-}
-
-// src/engine/tracks.ts
-var PROMOTE_MODES = ["auto", "manual"];
-var BLOCK_REASONS = ["held", "manual", "bad_verdict", "deploying", "unhealthy", "mixed"];
-function planPromotions(input2) {
-  const states = input2.tracks.map((track2) => trackState(track2, input2));
-  const due = [];
-  const upcoming = [];
-  const blocked = [];
-  for (let i = 0; i + 1 < input2.tracks.length; i++) {
-    const step3 = promotionStep(input2, states, i);
-    if (step3 === void 0) continue;
-    if (isBlock(step3)) blocked.push(step3);
-    else if (step3.dueAt <= input2.now) due.push(step3);
-    else upcoming.push(step3);
-  }
-  upcoming.sort((a, b) => a.dueAt - b.dueAt);
-  return { tracks: states, due, upcoming, next: upcoming[0] ?? null, blocked };
-}
-function isBlock(step3) {
-  return BLOCK_REASONS.includes(step3.reason);
-}
-function requestPromotion(input2, request2) {
-  const { version: version3 } = request2;
-  const states = input2.tracks.map((track2) => trackState(track2, input2));
-  const on = states.map((s, i) => s.version === version3 ? i : -1).filter((i) => i >= 0);
-  let to;
-  if (request2.to !== void 0) {
-    to = input2.tracks.findIndex((t) => t.name === request2.to);
-    if (to < 0) {
-      const known = input2.tracks.map((t) => t.name).join(", ");
-      return {
-        allowed: false,
-        reason: "unknown_track",
-        message: `no track ${request2.to} (tracks: ${known})`
-      };
-    }
-  } else {
-    const last = on.at(-1);
-    if (last === void 0) {
-      return {
-        allowed: false,
-        reason: "not_on_a_track",
-        message: `${version3} is on no track yet: deploy it first`
-      };
-    }
-    to = last + 1;
-  }
-  const toTrack = input2.tracks[to];
-  const fromTrack = input2.tracks[to - 1];
-  if (!toTrack || !fromTrack) {
-    const reason2 = to === 0 ? "not_on_a_track" : "last_track";
-    const message = to === 0 ? `${version3} reaches ${input2.tracks[0]?.name} by a deploy, not a promotion` : `${version3} is already on the last track`;
-    return { allowed: false, reason: reason2, message };
-  }
-  if (states[to - 1]?.version !== version3) {
-    return {
-      allowed: false,
-      reason: "not_on_a_track",
-      message: `${version3} does not run on every environment of ${fromTrack.name}, the track before ${toTrack.name}`
-    };
-  }
-  if (hasAtLeast(input2, toTrack, version3)) {
-    return {
-      allowed: false,
-      reason: "already_there",
-      message: `every environment of ${toTrack.name} runs ${version3} or a newer version already`
-    };
-  }
-  const refusal = refusalOf(input2, version3, fromTrack.name, toTrack.name);
-  if (refusal) return { allowed: false, reason: refusal.reason, message: refusal.message };
-  return {
-    allowed: true,
-    promotion: {
-      version: version3,
-      from: fromTrack.name,
-      to: toTrack.name,
-      dueAt: input2.now,
-      reason: "requested",
-      message: `${version3} promoted from ${fromTrack.name} to ${toTrack.name} on request`
-    }
-  };
-}
-function trackState(track2, input2) {
-  const members2 = track2.members.map(
-    (m) => input2.health.find((h) => h.track === track2.name && h.environment === m.environment)
-  );
-  const versions = new Set(members2.map((m) => m?.version ?? null));
-  const [only] = versions;
-  const version3 = versions.size === 1 ? only ?? null : null;
-  const healthy = version3 !== null && members2.every((m) => m?.healthySince != null);
-  const healthySince = healthy ? Math.max(...members2.map((m) => m?.healthySince ?? 0)) : null;
-  return {
-    track: track2.name,
-    version: version3,
-    mixed: versions.size > 1,
-    healthySince,
-    bakedAt: healthySince === null ? null : healthySince + track2.bakeMs,
-    held: input2.holds.includes(track2.name),
-    deploying: members2.find((m) => m?.deploying)?.deploying ?? null
-  };
-}
-function hasAtLeast(input2, track2, version3) {
-  const rank = input2.versions.indexOf(version3);
-  return track2.members.every((m) => {
-    const running = input2.health.find(
-      (h) => h.track === track2.name && h.environment === m.environment
-    )?.version;
-    if (running == null) return false;
-    return running === version3 || rank >= 0 && input2.versions.indexOf(running) > rank;
-  });
-}
-function refusalOf(input2, version3, from, to) {
-  if (input2.bad.includes(version3)) {
-    return { reason: "bad_verdict", message: `${version3} has a bad verdict: it is never promoted` };
-  }
-  const held = [from, to].filter((t) => input2.holds.includes(t));
-  if (held.length > 0) {
-    return { reason: "held", message: `${held.join(" and ")} ${held.length === 1 ? "is" : "are"} on hold` };
-  }
-  return void 0;
-}
-function promotionStep(input2, states, i) {
-  const from = input2.tracks[i];
-  const to = input2.tracks[i + 1];
-  const state = states[i];
-  const base = { from: from.name, to: to.name };
-  if (state.deploying !== null && !hasAtLeast(input2, to, state.deploying)) {
-    const where = from.members.filter((m) => healthOf(input2, from, m.environment)?.deploying).map((m) => m.environment);
-    return {
-      ...base,
-      version: state.deploying,
-      reason: "deploying",
-      message: `${state.deploying} is being deployed to ${where.join(", ")}`
-    };
-  }
-  if (state.mixed) {
-    return {
-      ...base,
-      version: null,
-      reason: "mixed",
-      message: `${from.name} runs more than one version (${runningText(input2, from)})`
-    };
-  }
-  const version3 = state.version;
-  if (version3 === null || hasAtLeast(input2, to, version3)) return void 0;
-  const refusal = refusalOf(input2, version3, from.name, to.name);
-  if (refusal) return { ...base, version: version3, ...refusal };
-  if (state.bakedAt === null) {
-    const sick = from.members.filter(
-      (m) => input2.health.find((h) => h.track === from.name && h.environment === m.environment)?.healthySince == null
-    ).map((m) => m.environment);
-    return {
-      ...base,
-      version: version3,
-      reason: "unhealthy",
-      message: `${version3} is not healthy on ${sick.join(", ")}`
-    };
-  }
-  if (to.promote === "manual") {
-    return {
-      ...base,
-      version: version3,
-      reason: "manual",
-      bakedAt: state.bakedAt,
-      message: `${to.name} is promoted to by hand: /promote ${version3} to ${to.name}`
-    };
-  }
-  return {
-    ...base,
-    version: version3,
-    dueAt: state.bakedAt,
-    reason: "baked",
-    message: `${version3} baked ${formatDuration(from.bakeMs)} on every environment of ${from.name}`
-  };
-}
-function healthOf(input2, track2, environment2) {
-  return input2.health.find((h) => h.track === track2.name && h.environment === environment2);
-}
-function runningText(input2, track2) {
-  return track2.members.map((m) => {
-    const h = input2.health.find((x) => x.track === track2.name && x.environment === m.environment);
-    return `${m.environment}: ${h?.version ?? "nothing"}`;
-  }).join(", ");
-}
-
 // src/dashboard/panels/tracks.ts
 var tracksPanel = {
   id: "tracks",
@@ -71893,1070 +72957,6 @@ function sendJson(res, status2, body2) {
 }
 function messageOf(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
-}
-
-// src/engine/categories.ts
-var COVERAGES = ["all", "pairwise"];
-function selectCanaries(targets, spec) {
-  if (spec.labels.length === 0) throw new RangeError("a category needs at least one label");
-  const universe = new Universe();
-  const candidates = distinctCandidates(targets, spec, universe);
-  const chosen = spec.coverage === "all" ? candidates : greedyCover(candidates, universe.size, (c) => c.elements);
-  return {
-    labels: [...spec.labels],
-    coverage: spec.coverage,
-    canaries: chosen.map((c) => ({
-      target: c.target.name,
-      labels: categoryLabels(c.target, spec.labels),
-      covers: describeCovers(c, universe)
-    })),
-    required: universe.size,
-    lowerBound: spec.coverage === "all" ? candidates.length : pairwiseLowerBound(targets, spec.labels),
-    ...declaredValueReport(targets, spec)
-  };
-}
-function hasCategoryLabels(targets, spec) {
-  return targets.some((t) => spec.labels.some((label) => Object.hasOwn(t.labels, label)));
-}
-var Universe = class {
-  names = [];
-  ids = /* @__PURE__ */ new Map();
-  get size() {
-    return this.names.length;
-  }
-  id(name) {
-    let id = this.ids.get(name);
-    if (id === void 0) {
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-};
-function labelOf(target, label) {
-  return Object.hasOwn(target.labels, label) ? target.labels[label] : void 0;
-}
-function categoryLabels(target, labels) {
-  const out = {};
-  for (const label of labels) {
-    const value = labelOf(target, label);
-    if (value !== void 0) out[label] = value;
-  }
-  return out;
-}
-function term(label, value) {
-  return value === void 0 ? `${label} unset` : `${label}=${value}`;
-}
-function elementNames(target, spec) {
-  const values = spec.labels.map((label) => labelOf(target, label));
-  if (spec.coverage === "all") return [spec.labels.map((label, i) => term(label, values[i])).join(", ")];
-  const names2 = [];
-  spec.labels.forEach((label, i) => {
-    if (values[i] !== void 0) names2.push(term(label, values[i]));
-  });
-  for (let i = 0; i < spec.labels.length; i++) {
-    for (let j = i + 1; j < spec.labels.length; j++) {
-      if (values[i] === void 0 || values[j] === void 0) continue;
-      names2.push(
-        `${term(spec.labels[i], values[i])} \xD7 ${term(spec.labels[j], values[j])}`
-      );
-    }
-  }
-  return names2;
-}
-function distinctCandidates(targets, spec, universe) {
-  const seen = /* @__PURE__ */ new Set();
-  const candidates = [];
-  targets.forEach((target, index) => {
-    const key = JSON.stringify(spec.labels.map((label) => labelOf(target, label) ?? null));
-    if (seen.has(key)) return;
-    seen.add(key);
-    candidates.push({ index, target, elements: elementNames(target, spec).map((n) => universe.id(n)) });
-  });
-  return candidates;
-}
-function greedyCover(candidates, size, elementsOf) {
-  const covered = new Uint8Array(size);
-  const taken = new Uint8Array(candidates.length);
-  const chosen = [];
-  for (let left = size; left > 0; ) {
-    let best = -1;
-    let bestGain = 0;
-    for (let i = 0; i < candidates.length; i++) {
-      if (taken[i]) continue;
-      let gain = 0;
-      for (const e of elementsOf(candidates[i])) if (!covered[e]) gain++;
-      if (gain > bestGain) {
-        best = i;
-        bestGain = gain;
-      }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    const pick2 = candidates[best];
-    for (const e of elementsOf(pick2)) covered[e] = 1;
-    chosen.push(pick2);
-    left -= bestGain;
-  }
-  return chosen;
-}
-function describeCovers(candidate, universe) {
-  const names2 = candidate.elements.map((e) => universe.names[e]);
-  const pairs = names2.filter((n) => n.includes(" \xD7 "));
-  return pairs.length > 0 ? pairs : names2;
-}
-function pairwiseLowerBound(targets, labels) {
-  let bound2 = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const single = /* @__PURE__ */ new Set();
-    for (const t of targets) {
-      const v = labelOf(t, labels[i]);
-      if (v !== void 0) single.add(v);
-    }
-    bound2 = Math.max(bound2, single.size);
-    for (let j = i + 1; j < labels.length; j++) {
-      const pairs = /* @__PURE__ */ new Set();
-      for (const t of targets) {
-        const a = labelOf(t, labels[i]);
-        const b = labelOf(t, labels[j]);
-        if (a !== void 0 && b !== void 0) pairs.add(JSON.stringify([a, b]));
-      }
-      bound2 = Math.max(bound2, pairs.size);
-    }
-  }
-  return bound2;
-}
-function declaredValueReport(targets, spec) {
-  const missing = [];
-  const undeclared = [];
-  const unlabelled = [];
-  for (const label of spec.labels) {
-    const carried = /* @__PURE__ */ new Set();
-    const lacking = [];
-    for (const t of targets) {
-      const v = labelOf(t, label);
-      if (v === void 0) lacking.push(t.name);
-      else carried.add(v);
-    }
-    if (lacking.length > 0) unlabelled.push({ label, targets: lacking });
-    const declared = spec.values && Object.hasOwn(spec.values, label) ? spec.values[label] : void 0;
-    if (!declared) continue;
-    for (const value of declared) if (!carried.has(value)) missing.push({ label, value });
-    const known = new Set(declared);
-    for (const value of carried) if (!known.has(value)) undeclared.push({ label, value });
-  }
-  return { missing, undeclared, unlabelled };
-}
-
-// src/engine/constraints.ts
-var import_semver = __toESM(require_semver2(), 1);
-function unmetConstraints(check2) {
-  return [...requirements(check2), ...dependents(check2), ...schemas(check2)];
-}
-function asSemver(version3) {
-  if (import_semver.default.valid(version3)) return version3;
-  if (!/^\d+(\.\d+){0,2}$/.test(version3)) return null;
-  const parts = version3.split(".").map(Number);
-  while (parts.length < 3) parts.push(0);
-  return import_semver.default.valid(parts.join("."));
-}
-function isRange(range) {
-  return import_semver.default.validRange(range) !== null;
-}
-function rangeProblem(version3, range) {
-  const parsed2 = asSemver(version3);
-  if (parsed2 === null) return "not_semver";
-  return import_semver.default.satisfies(parsed2, range) ? void 0 : "outside";
-}
-function requirements(check2) {
-  const unmet = [];
-  for (const [service, range] of Object.entries(check2.constraints.requires)) {
-    const wanted = `requires ${service} ${range}`;
-    if (!check2.history) {
-      unmet.push({
-        kind: "unverifiable",
-        message: `${wanted}, which ledger: github cannot check: it keeps no record of other services' versions; deploy both services through one SQLite or PostgreSQL ledger`
-      });
-      continue;
-    }
-    const live = check2.live.find((r) => r.service === service);
-    if (!live) {
-      unmet.push({
-        kind: "requires",
-        message: `${wanted}, but ${check2.environment} has never run ${service}: deploy ${service} there first`
-      });
-      continue;
-    }
-    const problem = rangeProblem(live.version, range);
-    if (problem === "outside") {
-      unmet.push({
-        kind: "requires",
-        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}`
-      });
-    } else if (problem === "not_semver") {
-      unmet.push({
-        kind: "requires",
-        message: `${wanted}, but ${check2.environment} runs ${service} ${live.version}, which is not a semantic version`
-      });
-    }
-  }
-  return unmet;
-}
-function dependents(check2) {
-  const unmet = [];
-  for (const live of check2.live) {
-    if (live.service === check2.service) continue;
-    const requires = live.constraints?.requires ?? {};
-    const range = Object.hasOwn(requires, check2.service) ? requires[check2.service] : void 0;
-    if (range === void 0) continue;
-    const problem = rangeProblem(check2.version, range);
-    if (problem === void 0) continue;
-    const why = problem === "outside" ? `which ${check2.version} does not satisfy` : `and ${check2.version} is not a semantic version`;
-    unmet.push({
-      kind: "required_by",
-      message: `${live.service} ${live.version} in ${check2.environment} requires ${check2.service} ${range}, ${why}`
-    });
-  }
-  return unmet;
-}
-function schemas(check2) {
-  const migrations2 = check2.constraints.migrations;
-  if (!migrations2) return [];
-  const own4 = check2.live.find((r) => r.service === check2.service);
-  if (!own4) return [];
-  const readable = [.../* @__PURE__ */ new Set([migrations2.schema, ...migrations2.reads])];
-  const wanted = `reads schema${readable.length === 1 ? "" : "s"} ${readable.join(", ")}`;
-  if (!check2.history) {
-    return [
-      {
-        kind: "unverifiable",
-        message: `${wanted}, but ledger: github cannot tell which schema ${check2.service} ${own4.version} left in ${check2.environment}; use a SQLite or PostgreSQL ledger`
-      }
-    ];
-  }
-  const live = own4.constraints?.migrations?.schema;
-  if (live === void 0 || readable.includes(live)) return [];
-  return [
-    {
-      kind: "schema",
-      message: `${wanted}, but ${check2.environment} holds schema ${live} (written by ${check2.service} ${own4.version})`
-    }
-  ];
-}
-
-// src/config/duration.ts
-var DURATION_HINT = "expected a duration like 30s, 2m or 300ms";
-var NUMBER = String.raw`\d+(?:\.\d+)?`;
-var WITH_UNITS = `(?=\\d)(?:(${NUMBER})h)?(?:(${NUMBER})m(?!s))?(?:(${NUMBER})s)?(?:(${NUMBER})ms)?`;
-var DURATION_PATTERN = `^(?:${NUMBER}|${WITH_UNITS})$`;
-var SECONDS = new RegExp(`^${NUMBER}$`);
-var UNITS = new RegExp(`^${WITH_UNITS}$`);
-var UNIT_MS = [36e5, 6e4, 1e3, 1];
-var MAX_DURATION_MS = 24 * 864e5;
-var DURATION_TOO_LONG = "expected a duration of at most 576h (24 days)";
-function tryParseDuration(value) {
-  if (typeof value === "number") return secondsToMs(value);
-  if (typeof value === "string") return parseText(value);
-  return void 0;
-}
-function secondsToMs(seconds3) {
-  return Number.isFinite(seconds3) && seconds3 >= 0 ? Math.round(seconds3 * 1e3) : void 0;
-}
-function parseText(text2) {
-  if (SECONDS.test(text2)) return secondsToMs(Number(text2));
-  const match = UNITS.exec(text2);
-  if (!match) return void 0;
-  let ms = 0;
-  UNIT_MS.forEach((unit, i) => {
-    const amount = match[i + 1];
-    if (amount !== void 0) ms += Number(amount) * unit;
-  });
-  return Number.isFinite(ms) ? Math.round(ms) : void 0;
-}
-
-// src/config/cross-checks.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function nameOf(item) {
-  if (typeof item === "string") return item;
-  return isRecord(item) && typeof item.name === "string" ? item.name : void 0;
-}
-function duplicateNameIssues(kind) {
-  return (items, ctx) => {
-    if (!Array.isArray(items)) return;
-    const seen = /* @__PURE__ */ new Set();
-    items.forEach((item, index) => {
-      const name = nameOf(item);
-      if (name === void 0) return;
-      if (seen.has(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `${kind} '${name}' is listed more than once`
-        });
-      }
-      seen.add(name);
-    });
-  };
-}
-function checkReferenceIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.environments)) return;
-  const defined = isRecord(config3.checks) ? config3.checks : {};
-  for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
-    if (!Array.isArray(components)) continue;
-    components.forEach((component2, index) => {
-      const path8 = ["environments", environment2, "components", index, "checks"];
-      reportUndefinedChecks(isRecord(component2) ? component2.checks : void 0, defined, path8, ctx);
-    });
-  }
-}
-function reportUndefinedChecks(references, defined, path8, ctx) {
-  if (!Array.isArray(references)) return;
-  references.forEach((reference, index) => {
-    if (typeof reference !== "string" || Object.hasOwn(defined, reference)) return;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, index],
-      message: `check '${reference}' is not defined under checks`
-    });
-  });
-}
-function analysisBakeIssues(config3, ctx) {
-  if (!isRecord(config3) || !isRecord(config3.environments) || !isRecord(config3.checks)) return;
-  const checks = config3.checks;
-  for (const [environment2, settings] of Object.entries(config3.environments)) {
-    const components = isRecord(settings) ? settings.components : void 0;
-    if (!Array.isArray(components)) continue;
-    components.forEach((component2, index) => {
-      if (!isRecord(component2) || !Array.isArray(component2.checks)) return;
-      const rollout = isRecord(component2.rollout) ? component2.rollout : {};
-      if (tryParseDuration(rollout.bake ?? 0) !== 0) return;
-      component2.checks.forEach((reference, at) => {
-        const check2 = typeof reference === "string" && Object.hasOwn(checks, reference) ? checks[reference] : void 0;
-        if (!isRecord(check2) || !("analysis" in check2)) return;
-        ctx.addIssue({
-          code: "custom",
-          path: ["environments", environment2, "components", index, "checks", at],
-          message: `check '${reference}' is an analysis: it compares canaries with baselines during the bake, so set rollout.bake`
-        });
-      });
-    });
-  }
-}
-
-// src/config/fleet-checks.ts
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function categoryIssues(config3, ctx) {
-  if (isRecord2(config3)) declaredValueIssues(config3.categories, ["categories"], ctx);
-}
-function declaredValueIssues(categories, path8, ctx) {
-  if (!isRecord2(categories)) return;
-  const { labels, values } = categories;
-  if (!Array.isArray(labels) || !isRecord2(values)) return;
-  for (const label of Object.keys(values)) {
-    if (labels.includes(label)) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: [...path8, "values", label],
-      message: `'${label}' is not one of the category labels (${labels.join(", ")})`
-    });
-  }
-}
-function requiresIssues(config3, ctx) {
-  if (!isRecord2(config3) || !isRecord2(config3.requires) || typeof config3.service !== "string") return;
-  if (!Object.hasOwn(config3.requires, config3.service)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: ["requires", config3.service],
-    message: `a service cannot require itself (${config3.service}); list the services it depends on`
-  });
-}
-function trackIssues(config3, ctx) {
-  if (!isRecord2(config3) || !Array.isArray(config3.tracks)) return;
-  const environments = isRecord2(config3.environments) ? config3.environments : {};
-  config3.tracks.forEach((track2, index) => {
-    if (!isRecord2(track2)) return;
-    if (index === 0 && track2.promote !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", 0, "promote"],
-        message: "the first track takes new versions from deploys; promote applies to the tracks after it"
-      });
-    }
-    if (track2.environments === void 0 && track2.categories === void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tracks", index],
-        message: "a track needs environments, categories (to choose them by environment labels), or both"
-      });
-    }
-    declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
-    if (!Array.isArray(track2.environments)) return;
-    track2.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
-      const path8 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
-        const known = Object.keys(environments).join(", ") || "(none)";
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `environment '${name}' is not defined (known: ${known})`
-        });
-        return;
-      }
-      if (isRecord2(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
-        ctx.addIssue({
-          code: "custom",
-          path: path8,
-          message: `no target of ${name} carries ${selectorText(track2.targets)}`
-        });
-      }
-    });
-  });
-}
-function anyTargetMatches(environment2, selector) {
-  const components = isRecord2(environment2) ? environment2.components : void 0;
-  if (!Array.isArray(components)) return true;
-  return components.some(
-    (component2) => isRecord2(component2) && // An inventory's targets are known only once it is read: it may hold one.
-    (!Array.isArray(component2.targets) || component2.targets.some((target) => {
-      const labels = isRecord2(target) && isRecord2(target.labels) ? target.labels : {};
-      return Object.entries(selector).every(
-        ([key, value]) => Object.hasOwn(labels, key) && String(labels[key]) === String(value)
-      );
-    }))
-  );
-}
-function selectorText(selector) {
-  return Object.entries(selector).map(([key, value]) => `${key}=${String(value)}`).join(", ");
-}
-
-// src/notify/kinds.ts
-var NOTICE_KINDS = [
-  "run_started",
-  "batch_failed",
-  "rolled_back",
-  /** A run that halted or was cancelled: targets may be left on the new version. */
-  "stopped",
-  "succeeded",
-  "verdict_bad",
-  "track_promoted",
-  "track_held"
-];
-
-// src/config/value-schemas.ts
-var durationSchema = external_exports.union(
-  [
-    external_exports.number({ error: DURATION_HINT }).min(0, { error: DURATION_HINT }),
-    external_exports.string({ error: DURATION_HINT }).regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
-  ],
-  { error: DURATION_HINT }
-).transform((value, ctx) => {
-  const ms = tryParseDuration(value);
-  if (ms !== void 0 && ms <= MAX_DURATION_MS) return ms;
-  ctx.issues.push({ code: "custom", input: value, message: DURATION_TOO_LONG });
-  return external_exports.NEVER;
-}).meta({
-  id: "Duration",
-  title: "duration",
-  description: "A duration such as 300ms, 30s, 2m, 1h or 1m30s; a bare number counts seconds."
-});
-function urlTemplateSchema() {
-  return external_exports.string().superRefine((template, context) => {
-    const problem = urlTemplateProblem(template);
-    if (problem) context.addIssue({ code: "custom", message: problem });
-  });
-}
-
-// src/config/notify-schema.ts
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
-function envName(what) {
-  const expected = `expected the name of the environment variable that holds ${what}`;
-  return external_exports.string({ error: expected }).superRefine((name, context) => {
-    if (ENV_NAME.test(name)) return;
-    context.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
-  });
-}
-function channel(shape, description) {
-  return external_exports.strictObject(shape, {
-    error: (issue2) => {
-      if (issue2.code === "invalid_type" && typeof issue2.input === "string") return LITERAL_URL_REFUSED;
-      if (issue2.code === "unrecognized_keys" && issue2.keys.some((k) => /url/i.test(k)))
-        return issue2.keys.map((k) => /url/i.test(k) ? LITERAL_URL_REFUSED : `unknown key ${k}`).join("\n");
-      return void 0;
-    }
-  }).optional().describe(description);
-}
-var urlEnv = envName("the webhook URL").describe(
-  "Environment variable that holds the webhook URL (a secret: never shown, logged or recorded)."
-);
-var notifySchema = external_exports.strictObject({
-  slack: channel({ urlEnv }, "A Slack incoming webhook: a Block Kit message with a plain-text fallback."),
-  teams: channel(
-    { urlEnv },
-    "A Microsoft Teams incoming webhook (or a Teams Workflows webhook): an Adaptive Card message."
-  ),
-  webhook: channel(
-    {
-      urlEnv,
-      secretEnv: envName("the signing secret").describe(
-        "Environment variable that holds the secret the body is signed with (HMAC-SHA256, header X-Tranche-Signature)."
-      )
-    },
-    "A generic JSON webhook, signed: see docs/notifications.md for the body and how to verify it."
-  ),
-  events: external_exports.array(external_exports.enum(NOTICE_KINDS, { error: `expected one of ${NOTICE_KINDS.join(", ")}` })).min(1, { error: "expected at least one event" }).default([...NOTICE_KINDS]).describe("Which events are sent (docs/notifications.md says when each is)."),
-  dashboard: urlTemplateSchema().optional().describe(
-    "A dashboard every message links to; {version}, {service} and {environment} are replaced. Default: no dashboard link."
-  ),
-  timeout: durationSchema.refine((ms) => ms > 0, { error: "expected a duration longer than 0" }).prefault("30s").describe(
-    "How long one message may take to deliver, retries included; at the end of a run, unsent messages get at most this long before Tranche exits."
-  )
-}).refine((notify) => notify.slack ?? notify.teams ?? notify.webhook, {
-  error: "expected at least one of slack, teams or webhook"
-}).describe(
-  "Where word of this environment\u2019s deploys, rollbacks, verdicts and track changes goes. Never delays or fails a deploy."
-);
-
-// src/config/schema.ts
-var NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-var ALWAYS = { when: () => true };
-function integerAtLeast(min) {
-  const error62 = (issue2) => `expected an integer \u2265 ${min}${got(issue2.input)}`;
-  return external_exports.int({ error: error62 }).min(min, { error: error62 });
-}
-function numberAtLeast(min) {
-  const error62 = (issue2) => `expected a number \u2265 ${min}${got(issue2.input)}`;
-  return external_exports.number({ error: error62 }).min(min, { error: error62 });
-}
-function got(input2) {
-  if (input2 === void 0) return "";
-  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : JSON.stringify(input2);
-  return `, got ${text2.length > 40 ? `${text2.slice(0, 37)}...` : text2}`;
-}
-function nonEmptyString() {
-  return external_exports.string().min(1, { error: "must not be empty" });
-}
-var positiveDuration = durationSchema.refine((ms) => ms > 0, {
-  error: "expected a duration longer than 0"
-});
-var interval = durationSchema.refine((ms) => ms >= 100, { error: "expected a duration of at least 100ms" });
-var labelValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
-var targetObjectSchema = external_exports.strictObject({
-  name: nonEmptyString().describe("Target name, exported to commands as TRANCHE_TARGET."),
-  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe("Free-form labels (numbers and booleans become strings), exported as TRANCHE_TARGET_LABELS.")
-});
-var targetSchema = external_exports.union([nonEmptyString(), targetObjectSchema], {
-  error: "expected a target name or a {name, labels} mapping"
-}).transform((target) => typeof target === "string" ? { name: target, labels: {} } : target).meta({
-  id: "Target",
-  title: "target",
-  description: "A target name, or a mapping with the name and labels."
-});
-var rolloutSchema = external_exports.strictObject({
-  first: integerAtLeast(1).default(1).describe("Size of the first batch."),
-  growth: numberAtLeast(1).default(2).describe("Each later batch is the previous one times growth, rounded up."),
-  maxBatch: integerAtLeast(1).optional().describe("Cap on the size of a batch. Default: no cap."),
-  parallel: integerAtLeast(1).optional().describe("Targets deployed at once within a batch. Default: the whole batch."),
-  bake: durationSchema.prefault("0s").describe("Burn-in after each batch, during which checks repeat."),
-  checkEvery: interval.prefault("10s").describe("How often checks repeat during the bake."),
-  rollbackParallel: integerAtLeast(1).default(16).describe("Targets rolled back at once.")
-}).describe("How the targets are split into batches and how each batch is verified.");
-var inventorySchema = external_exports.union(
-  [
-    external_exports.strictObject({
-      command: nonEmptyString().describe(
-        "Shell command, run in the config\u2019s directory when a deploy, rollback or plan starts, that prints the targets: a JSON array, or NDJSON (one target a line), each a name or a {name, labels} mapping. It gets TRANCHE_SERVICE, TRANCHE_ENVIRONMENT and TRANCHE_COMPONENT."
-      ),
-      timeout: positiveDuration.prefault("1m").describe("Time limit of the command.")
-    }).meta({ title: "inventory command" }),
-    external_exports.strictObject({
-      file: nonEmptyString().describe(
-        "A JSON (an array) or NDJSON file of targets, relative to the config\u2019s directory, read when a deploy, rollback or plan starts."
-      )
-    }).meta({ title: "inventory file" })
-  ],
-  { error: "expected { command } or { file } of an inventory" }
-).meta({
-  id: "Inventory",
-  title: "inventory",
-  description: "Targets read when a run is planned, from a command\u2019s output or a file; the run records the targets it read. See fleets.md."
-});
-var listedTargetsSchema = external_exports.array(targetSchema).min(1, "expected at least one target").superRefine(duplicateNameIssues("target"), ALWAYS);
-var PER_TARGET_COMMANDS = ["deploy", "rollback"];
-var PER_BATCH_COMMANDS = ["deployBatch", "rollbackBatch", "checkBatch"];
-var componentSchema = external_exports.strictObject({
-  name: nonEmptyString().describe("Component name, unique within the environment."),
-  targets: external_exports.union([listedTargetsSchema, ...inventorySchema.options], {
-    error: "expected a list of targets, or an inventory: { command } or { file }"
-  }).describe(
-    "Where the component runs: a list (names unique within the component), or an inventory command or file read when a run is planned."
-  ),
-  deploy: nonEmptyString().optional().describe("Shell command run once per target to deploy the version in TRANCHE_VERSION."),
-  rollback: nonEmptyString().optional().describe(
-    "Shell command run once per target to go back to TRANCHE_VERSION. Default: the deploy command."
-  ),
-  deployBatch: nonEmptyString().optional().describe(
-    "Instead of deploy: shell command run once per batch; the batch\u2019s targets are in the JSON file TRANCHE_TARGETS_FILE, and it writes each target\u2019s result to TRANCHE_RESULTS_FILE (a target it does not report failed). See fleets.md."
-  ),
-  rollbackBatch: nonEmptyString().optional().describe(
-    "Instead of rollback: shell command run once per batch of touched targets going back to the same TRANCHE_VERSION, like deployBatch. Default: the deployBatch command."
-  ),
-  checkBatch: nonEmptyString().optional().describe(
-    "With deployBatch: shell command run after each batch and every bake round over the targets deployed so far, like deployBatch; a target it reports failed (or does not report) fails the batch."
-  ),
-  timeout: positiveDuration.prefault("5m").describe(
-    "Time limit of each deploy and rollback command (of each batch command, for batch commands)."
-  ),
-  rollout: rolloutSchema.prefault({}),
-  checks: external_exports.array(nonEmptyString()).default([]).describe("Names of checks, defined under the top-level checks, run after each batch.")
-}).superRefine((component2, ctx) => {
-  if (typeof component2 !== "object" || component2 === null) return;
-  const fields = component2;
-  const given = (keys) => keys.filter((key) => fields[key] !== void 0);
-  const perTarget = given(PER_TARGET_COMMANDS);
-  const perBatch = given(PER_BATCH_COMMANDS);
-  if (perTarget.length > 0 && perBatch.length > 0) {
-    for (const key of perBatch) {
-      ctx.addIssue({
-        code: "custom",
-        path: [key],
-        message: `a component gives per-target commands (deploy, rollback) or batch commands (deployBatch, rollbackBatch, checkBatch), not both: ${key} conflicts with ${perTarget.join(" and ")}`
-      });
-    }
-  } else if (perBatch.length > 0 && fields.deployBatch === void 0) {
-    ctx.addIssue({
-      code: "custom",
-      path: [perBatch[0]],
-      message: `${perBatch.join(" and ")} need deployBatch`
-    });
-  } else if (fields.deploy === void 0 && fields.deployBatch === void 0) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["deploy"],
-      message: "expected deploy (per target) or deployBatch (per batch)"
-    });
-  }
-}, ALWAYS).meta({ title: "component" });
-var environmentSchema = external_exports.strictObject({
-  labels: external_exports.record(external_exports.string(), labelValueSchema).prefault({}).describe(
-    "Free-form labels of the environment (numbers and booleans become strings), such as cloud or region: exported to commands as TRANCHE_ENVIRONMENT_LABELS, and what track categories choose by."
-  ),
-  components: external_exports.array(componentSchema).min(1, { error: "expected at least one component" }).superRefine(duplicateNameIssues("component"), ALWAYS).describe("The components of the environment, deployed in order."),
-  onFailure: external_exports.enum(ON_FAILURE, { error: `expected one of ${ON_FAILURE.join(", ")}` }).default("rollback-release").describe(
-    "What a failed step does: roll back every component of the release, roll back only the failing component, or halt where it is."
-  ),
-  url: urlTemplateSchema().optional().describe(
-    "Where the environment is reached: every successful deployment status carries it as environment_url (GitHub\u2019s \u201CView deployment\u201D link), and the bot\u2019s replies link it. {version}, {service} and {environment} are replaced, e.g. https://{version}.staging.example.com."
-  ),
-  notify: notifySchema.optional()
-}).meta({ title: "environment" });
-var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
-var NO_URL_CREDENTIALS = {
-  error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
-};
-var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
-var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
-var requestAuthSchema = external_exports.union(
-  [
-    external_exports.strictObject({
-      basic: external_exports.strictObject({
-        username: nonEmptyString().describe("User name."),
-        passwordEnv: envNameSchema.describe("Environment variable that holds the password.")
-      })
-    }),
-    external_exports.strictObject({
-      bearer: external_exports.strictObject({
-        tokenEnv: envNameSchema.describe("Environment variable that holds the token.")
-      })
-    })
-  ],
-  { error: "expected { basic: { username, passwordEnv } } or { bearer: { tokenEnv } }" }
-).meta({
-  id: "RequestAuth",
-  title: "request authentication",
-  description: "Authentication of the requests: HTTP basic with a user name and a password, or a bearer token; secrets are read from the named environment variables when the check runs, never written in the config."
-});
-var requestHeadersSchema = external_exports.record(
-  external_exports.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: "expected an HTTP header name" }),
-  external_exports.union([external_exports.string(), external_exports.strictObject({ env: envNameSchema })], {
-    error: "expected a header value, or { env: NAME } to read it from an environment variable"
-  })
-).meta({
-  id: "RequestHeaders",
-  title: "request headers",
-  description: "Headers sent with every request, e.g. X-Scope-OrgID for a tenant behind a proxy: a value, or { env: NAME } for a secret read from an environment variable when the check runs."
-});
-var httpCheckSchema = external_exports.strictObject({
-  http: external_exports.strictObject({
-    url: external_exports.string().regex(/^https?:\/\//, { error: "expected an http:// or https:// URL" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("URL to request; {target} and {labels.KEY} are replaced by the target name and labels."),
-    auth: requestAuthSchema.optional(),
-    headers: requestHeadersSchema.optional(),
-    status: integerAtLeast(100).max(599, { error: "expected an HTTP status code" }).default(200).describe("Status code every sample must return."),
-    samples: integerAtLeast(1).max(1e3, { error: "expected an integer from 1 to 1000" }).default(1).describe("Requests per observation."),
-    p95: durationSchema.optional().describe("Maximum p95 latency of the samples. Default: no limit."),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each request.")
-  }).describe("Requests a URL and checks the status code and latency.")
-}).meta({ id: "HttpCheck", title: "HTTP check", description: "A check that requests a URL." });
-var commandCheckSchema = external_exports.strictObject({
-  command: nonEmptyString().describe(
-    'Shell command; it fails the check by exiting non-zero, and may print {"value": n} as its last line.'
-  ),
-  max: external_exports.number().optional().describe("Largest value the command may report."),
-  min: external_exports.number().optional().describe("Smallest value the command may report."),
-  unit: nonEmptyString().optional().describe("Unit of the reported value, for reports and plots, e.g. ms."),
-  timeout: positiveDuration.prefault("10s").describe("Time limit of the command.")
-}).refine((check2) => check2.min === void 0 || check2.max === void 0 || check2.min <= check2.max, {
-  error: "min must not be greater than max",
-  path: ["min"]
-}).meta({ id: "CommandCheck", title: "command check", description: "A check that runs a shell command." });
-var prometheusUrlSchema = external_exports.string().regex(/^https?:\/\/[^\s]+$/, { error: "expected an http:// or https:// URL of a Prometheus server" }).refine(hasNoCredentials, NO_URL_CREDENTIALS).describe("Base URL of the Prometheus server, e.g. http://prometheus:9090.");
-function fraction(what) {
-  const error62 = `expected ${what} between 0 and 1 (exclusive)`;
-  return external_exports.number({ error: error62 }).gt(0, { error: error62 }).lt(1, { error: error62 });
-}
-function numberAbove(min) {
-  const error62 = `expected a number > ${min}`;
-  return external_exports.number({ error: error62 }).gt(min, { error: error62 });
-}
-var alphaSchema = fraction("a probability").default(0.01).describe(
-  "False-rollback rate: the largest probability that a rollout fails a canary that is not worse than failOn allows (with the default, worse by less than minEffect), however often the check looks; split evenly over the batches of a rollout that compare, for every test (sequential and Mann-Whitney)."
-);
-var prometheusCheckSchema = external_exports.strictObject({
-  prometheus: external_exports.strictObject({
-    url: prometheusUrlSchema,
-    auth: requestAuthSchema.optional(),
-    headers: requestHeadersSchema.optional(),
-    query: nonEmptyString().describe(
-      "PromQL evaluated for each target. {target}, {labels.KEY}, {service}, {environment}, {component} and {version} go inside quoted label values (they are escaped for them, and regex-escaped after =~ or !~); {range} goes outside quotes, e.g. [{range}]. It must return one series: aggregate with sum(), max() or avg()."
-    ),
-    range: durationSchema.optional().describe("Make it a range query over this last stretch of time. Default: an instant query."),
-    step: positiveDuration.prefault("15s").describe("Resolution of a range query."),
-    reduce: external_exports.enum(["last", "max", "min", "mean"], { error: "expected one of last, max, min, mean" }).default("max").describe("How a range query's series becomes the checked value."),
-    max: external_exports.number().optional().describe("Largest allowed value (with deviation: the largest allowed deviation)."),
-    min: external_exports.number().optional().describe("Smallest allowed value."),
-    unit: nonEmptyString().optional().describe("Unit of the value, for reports and plots, e.g. ms."),
-    deviation: external_exports.strictObject({
-      baseline: nonEmptyString().optional().describe(
-        "PromQL of the baseline series, templated like query. Default: query itself, history earlier."
-      ),
-      history: durationSchema.optional().describe(
-        "Compare with the series this long ago (its own recent history); with baseline, shifts it too."
-      )
-    }).refine((d) => d.baseline !== void 0 || d.history !== void 0, {
-      error: "a deviation needs a baseline query, a history, or both"
-    }).optional().describe(
-      "Check the deviation (mean absolute difference at matching times) of the range query's series from a baseline series instead of its value; needs range."
-    ),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
-  }).refine((c) => c.min === void 0 || c.max === void 0 || c.min <= c.max, {
-    error: "min must not be greater than max",
-    path: ["min"]
-  }).refine((c) => c.deviation === void 0 || c.range !== void 0, {
-    error: "a deviation compares series: set range too",
-    path: ["deviation"]
-  }).describe("Queries Prometheus for each target and holds the value against max/min.")
-}).meta({
-  id: "PrometheusCheck",
-  title: "Prometheus check",
-  description: "A check that queries Prometheus per target."
-});
-var COUNTER_SELECTOR = /^\s*(?:[A-Za-z_:][A-Za-z0-9_:]*\s*)?(?:\{.*\})?\s*$/s;
-var counterSelector = (what, example) => nonEmptyString().refine((q) => !q.includes("{window}"), {
-  error: `${what} is a counter selector such as ${example}: Tranche reads the counters' raw increase over the window itself (no increase(), no {window})`
-}).refine((q) => q.includes("{window}") || COUNTER_SELECTOR.test(q), {
-  error: `${what} is a counter selector such as ${example}, not an expression: Tranche reads the counters' raw increase over the window itself`
-});
-var FAILURES_EXAMPLE = 'http_requests_total{instance=~"{targets}",code=~"5.."}';
-var TOTAL_EXAMPLE = 'http_requests_total{instance=~"{targets}"}';
-var countsSchema = external_exports.strictObject({
-  failures: counterSelector("counts.failures", FAILURES_EXAMPLE).describe(
-    `Counter selector of one arm's failures, e.g. ${FAILURES_EXAMPLE}. {targets} (a regex matcher value) matches the arm's targets. Tranche reads every matching series' raw increase from the end of the batch's deploy to the look (the last sample at or before each instant, counter resets handled, no extrapolation) and adds them up.`
-  ),
-  total: counterSelector("counts.total", TOTAL_EXAMPLE).describe(
-    `Counter selector of one arm's requests, e.g. ${TOTAL_EXAMPLE}, read like failures. No series counts as no requests.`
-  ),
-  minEffect: numberAbove(1).default(1.5).describe(
-    "The tolerance: the ratio of canary to baseline failure rate that counts as a regression. With failOn beyond-min-effect a smaller regression fails with probability at most alpha; the check passes once the data rule out minEffect or more."
-  ),
-  absentFailures: external_exports.enum(["no-data", "zero"], { error: "expected no-data or zero" }).default("no-data").describe(
-    "What an arm whose failures selector matches no series is: no data (the default: a selector that matches nothing never passes a canary), or zero failures, for services whose failures counter appears only with its first failure (the result says so)."
-  )
-}).describe(
-  "Failures out of requests per arm, compared by an anytime-valid sequential test of the failure-rate ratio: it fails when its e-value reaches 1/alpha."
-);
-var seriesSchema = external_exports.strictObject({
-  query: nonEmptyString().describe(
-    'PromQL of one value per step for one arm, e.g. histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{instance=~"{targets}"}[{step}]))). Use [{step}] windows so steps do not overlap.'
-  ),
-  step: positiveDuration.prefault("10s").describe(
-    "Resolution of the range queries; steps are compared pairwise. The bake must hold enough steps for the test to decide (tranche plan shows when it can first fail and pass)."
-  ),
-  direction: external_exports.enum(["increase", "decrease", "either"], { error: "expected one of increase, decrease, either" }).default("increase").describe("Which change is a regression: increase (latency, errors), decrease (throughput) or either."),
-  test: external_exports.enum(["sequential", "mann-whitney"], { error: "expected sequential or mann-whitney" }).default("sequential").describe(
-    "sequential: anytime-valid sign test on the paired steps, deciding as soon as the data allow; mann-whitney: a fixed-horizon Mann-Whitney judge like Kayenta's, deciding at the end of the bake."
-  ),
-  minEffect: external_exports.number().gt(0, { error: "expected a number > 0" }).default(0.1).describe(
-    "sequential: the tolerance, a relative change (0.1 = 10 %). With failOn beyond-min-effect a smaller change fails with probability at most alpha; the check passes once the data rule out minEffect or more."
-  ),
-  confidence: fraction("a confidence level").default(0.98).describe(
-    "mann-whitney: level of the two-sided interval of the shift (Kayenta's default 0.98); raised to 1 \u2212 2 \xD7 the batch's alpha (1 \u2212 alpha for direction either) when lower, so the judge spends no more than its share of alpha. The evidence records both."
-  ),
-  tolerance: external_exports.number().min(0, { error: "expected a number \u2265 0" }).default(0.25).describe(
-    "mann-whitney: the interval must clear tolerance \xD7 |estimated shift| (Kayenta's default 0.25)."
-  ),
-  allowedIncrease: numberAtLeast(0).default(1).describe(
-    "mann-whitney: an increase fails only if canary mean \xF7 baseline mean is at least this (effect size)."
-  ),
-  allowedDecrease: numberAtLeast(0).default(1).describe("mann-whitney: a decrease fails only if canary mean \xF7 baseline mean is at most this.")
-}).describe("A per-step series per arm (latency, CPU), compared step by step.");
-var analysisCheckSchema = external_exports.strictObject({
-  analysis: external_exports.strictObject({
-    url: prometheusUrlSchema,
-    auth: requestAuthSchema.optional(),
-    headers: requestHeadersSchema.optional(),
-    counts: countsSchema.optional(),
-    series: seriesSchema.optional(),
-    alpha: alphaSchema,
-    onInconclusive: external_exports.enum(["pass", "fail"], { error: "expected pass or fail" }).default("pass").describe(
-      "What an inconclusive result at the end of the bake does: pass lets the rollout go on (recorded as inconclusive; the false-rollback rate stays at most alpha), fail fails the step."
-    ),
-    failOn: external_exports.enum(["beyond-min-effect", "any-regression"], {
-      error: "expected beyond-min-effect or any-regression"
-    }).default("beyond-min-effect").describe(
-      'What the sequential tests fail on: beyond-min-effect tests against the shifted null (a canary worse by less than minEffect fails with probability at most alpha); any-regression against "no worse at all" (any consistent difference, however small, fails in time).'
-    ),
-    scrapeInterval: positiveDuration.optional().describe(
-      "Prometheus' scrape interval of the targets, if known: a bake that can hold no scrape, or a series step shorter than it, is refused."
-    ),
-    baseline: external_exports.strictObject({
-      targets: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one target" }).optional().describe(
-        "Baseline targets by name (of the component, or elsewhere, e.g. a dedicated baseline)."
-      ),
-      labels: external_exports.record(external_exports.string(), labelValueSchema).optional().describe("Only baseline targets carrying all these labels.")
-    }).optional().describe(
-      "Which targets are the baseline. Default: the component's targets this run has not deployed yet."
-    ),
-    timeout: positiveDuration.prefault("10s").describe("Time limit of each query.")
-  }).refine((a) => a.counts === void 0 !== (a.series === void 0), {
-    error: "an analysis needs exactly one of counts or series"
-  }).describe(
-    "Compares the canary targets (deployed so far in the component) with the baseline targets over the same window, from the end of the batch's deploy; runs every bake round."
-  )
-}).meta({
-  id: "AnalysisCheck",
-  title: "analysis check",
-  description: "A check that compares canary and baseline targets statistically."
-});
-var checkSchema = external_exports.union([httpCheckSchema, commandCheckSchema, prometheusCheckSchema, analysisCheckSchema], {
-  error: "a check needs exactly one of 'http', 'command', 'prometheus' or 'analysis'"
-}).meta({
-  id: "Check",
-  title: "check",
-  description: "A check: a mapping with exactly one of http, command, prometheus or analysis."
-});
-var SERVICE_NAME_ERROR = "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store";
-function categoryForms(subject2) {
-  return external_exports.union(
-    [
-      external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).transform((labels) => ({ labels, coverage: "all", values: void 0 })),
-      external_exports.strictObject({
-        labels: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one label" }).superRefine(duplicateNameIssues("label"), ALWAYS).describe(
-          `${subject2 === "target" ? "Target" : "Environment"} labels whose values make a category, e.g. [cloud, browser].`
-        ),
-        coverage: external_exports.enum(COVERAGES, { error: `expected one of ${COVERAGES.join(", ")}` }).default("all").describe(
-          `all: one canary per distinct combination of the labels present in the fleet; pairwise: a small set (greedy set cover) in which every pair of label values that occur together on ${subject2 === "target" ? "a target" : "an environment"}, and every value, is on some canary.`
-        ),
-        values: external_exports.record(external_exports.string(), external_exports.array(labelValueSchema).min(1, { error: "expected at least one value" })).optional().describe(
-          `Declared values per label; tranche plan reports any that no ${subject2} carries, and carried values not declared.`
-        )
-      })
-    ],
-    { error: "expected a list of labels, or a mapping with labels, coverage and values" }
-  );
-}
-var categoriesSchema = categoryForms("target").meta({
-  id: "Categories",
-  title: "categories",
-  description: "Canary categories over target labels: a list of labels (coverage all), or a mapping with labels, coverage and values. The chosen canaries are each component\u2019s first batch; the other targets follow in batches growing from its size."
-});
-var environmentCategoriesSchema = categoryForms("environment").meta({
-  id: "EnvironmentCategories",
-  title: "environment categories",
-  description: "Canary categories over environment labels, choosing a track\u2019s environments: a list of labels (coverage all), or a mapping with labels, coverage and values. Chosen among the track\u2019s environments if it lists them, else among every environment no earlier track has."
-});
-var requiresSchema = external_exports.record(
-  external_exports.string().regex(NAME_PATTERN, { error: SERVICE_NAME_ERROR }),
-  external_exports.string({ error: 'expected a semver range such as ">=2.14.0"' }).refine(isRange, { error: 'expected a semver range such as ">=2.14.0", "^2.14" or "2.x"' })
-).describe(
-  'Per service: the semver range its live version in the same environment must satisfy before this version is deployed, e.g. { storage: ">=2.14.0" }.'
-);
-var migrationsSchema = external_exports.strictObject({
-  schema: nonEmptyString().describe(
-    "The schema (a migration identifier) this version writes and leaves behind, e.g. orders-v3."
-  ),
-  reads: external_exports.array(nonEmptyString()).default([]).describe(
-    "Schemas this version can read or migrate from, besides its own: a deploy (or a rollback to it) is refused while the environment holds another."
-  )
-}).describe("Which data schema this version writes and which it can read.");
-var trackSchema = external_exports.strictObject({
-  name: external_exports.string().regex(NAME_PATTERN, { error: "expected a lowercase name, like yolo or stable" }).describe("Track name, unique: yolo, canary, stable."),
-  environments: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one environment" }).superRefine(duplicateNameIssues("environment"), ALWAYS).optional().describe(
-    "The environments of the track, defined under environments; with categories, the ones to choose among."
-  ),
-  categories: environmentCategoriesSchema.optional(),
-  targets: external_exports.record(external_exports.string(), labelValueSchema).optional().describe(
-    "Only the targets of those environments that carry all these labels (a ring inside an environment); with categories, only environments with such targets are chosen. Default: every target."
-  ),
-  bake: durationSchema.prefault("0s").describe(
-    "How long every environment of the track must stay healthy on a version before it is promoted to the next track."
-  ),
-  promote: external_exports.enum(PROMOTE_MODES, { error: `expected one of ${PROMOTE_MODES.join(", ")}` }).optional().describe(
-    "How a version reaches this track from the one before: auto, as soon as that track\u2019s bake is over; manual, only when someone promotes it. Default: auto. Not on the first track, which takes new versions from deploys."
-  )
-}).meta({ title: "track" });
-var verdictSchema = external_exports.strictObject({
-  alpha: fraction("a probability").default(0.01).describe(
-    "The largest probability of calling bad a version that fails no more often than the previous good one, however often the verdict is recomputed."
-  ),
-  minSamples: integerAtLeast(1).default(100).describe("Outcomes of the version needed before it gets any verdict."),
-  minEffect: numberAbove(1).default(1.5).describe(
-    "Smallest ratio of the version\u2019s failure rate to the previous good version\u2019s worth calling bad; the version is good once the data rule it out."
-  ),
-  strata: external_exports.enum(STRATA, { error: `expected one of ${STRATA.join(", ")}` }).default("environment").describe(
-    "environment: compare the two versions within each environment and combine the evidence (so a version that ran mostly where jobs fail more is not blamed for it); none: pool every outcome."
-  ),
-  rollback: external_exports.enum(ROLLBACK_POLICIES, { error: `expected one of ${ROLLBACK_POLICIES.join(", ")}` }).default("failing").describe(
-    "What a bad verdict rolls back: all, every environment running the version; failing, only those where it failed more often than the previous version did there (where it kept succeeding it stays); none, nothing (further deploys are still refused)."
-  ),
-  checkRuns: external_exports.array(nonEmptyString()).default([]).describe(
-    "The bot: names of check runs whose conclusion on a version\u2019s commit counts as an outcome of that version (success; failure or timed out), in the stratum check:NAME. Default: none, so unrelated CI does not sway verdicts."
-  ),
-  workflowRuns: external_exports.array(nonEmptyString()).default([]).describe(
-    "The bot: names of workflows (or their files, e.g. .github/workflows/jobs.yml) whose completed runs on a version\u2019s commit count as outcomes of that version, in the stratum workflow:NAME. Default: none."
-  )
-}).describe(
-  "Fleet-wide verdicts from reported outcomes: per version, its failure rate against the previous good version\u2019s, by an anytime-valid sequential test."
-);
-var BOT_VERSION_SOURCES = ["tags", "ledger"];
-var botSchema = external_exports.strictObject({
-  prefix: external_exports.string().regex(/^[!-/:-@[-`{-~]{1,3}$/, { error: "expected 1 to 3 punctuation characters, such as / or ." }).default("/").describe("What starts a command in a pull request comment, as in /deploy."),
-  deployers: external_exports.array(nonEmptyString()).min(1, { error: "expected at least one role" }).default(["write", "maintain", "admin"]).describe(
-    "Repository roles that may deploy, roll back, lock and unlock: GitHub's role names (or a custom role's)."
-  ),
-  concurrentReleases: integerAtLeast(1).default(2).describe("Releases that may run at once across the repository; more wait in the queue."),
-  requiredContexts: external_exports.array(nonEmptyString()).optional().describe(
-    "Commit status checks that must pass before GitHub accepts a deployment. Default: GitHub's, every one."
-  ),
-  versions: external_exports.enum(BOT_VERSION_SOURCES, { error: `expected one of ${BOT_VERSION_SOURCES.join(", ")}` }).default("tags").describe(
-    "Where a deploy's next version comes from: tags named tranche/SERVICE/VERSION (the counter of the Action's ledger: github) or the bot's ledger (when the Action shares it)."
-  ),
-  lease: durationSchema.prefault("1h").describe(
-    "How long a started release holds its environment without a deployment status before the bot gives up on it."
-  )
-}).describe("The pull request bot: commands, who may deploy, and the release queue.");
-var trancheConfigObject = external_exports.strictObject({
-  service: external_exports.string().regex(NAME_PATTERN, {
-    error: "expected a lowercase name of letters, digits, '.', '_' and '-', like metrics-store"
-  }).describe("Name of the service; versions are numbered per service."),
-  repositories: external_exports.array(
-    external_exports.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
-      error: "expected a GitHub repository as owner/name, like acme/shop"
-    })
-  ).min(1, { error: "expected at least one repository" }).optional().describe(
-    "The repositories (owner/name) the service belongs to: only their outcomes, deployment statuses, locks and leases are accepted for it. Default: the first repository to declare the service owns it alone. Only an owner's list counts: to share the service or hand it over, list the repositories in the owner's tranche.yml."
-  ),
-  version: external_exports.string().regex(/\{n\}/, { error: "expected a template containing {n}" }).default("{n}").describe('Version template; {n} is replaced by the release number, e.g. "2.14.{n}".'),
-  environments: external_exports.record(nonEmptyString(), environmentSchema).refine((environments) => Object.keys(environments).length > 0, {
-    error: "expected at least one environment"
-  }).meta({ minProperties: 1 }).describe("Environments by name; a release is rolled out to one environment at a time."),
-  checks: external_exports.record(nonEmptyString(), checkSchema).prefault({}).describe("Checks by name."),
-  passEnv: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" })).default([]).describe(
-    "Environment variables deploy, rollback and check commands receive even though Tranche withholds them: those it used as a credential itself (a postgres:// DATABASE_URL that is its ledger, GITHUB_TOKEN under deploy --github, the Action's github-token) and its own (TRANCHE_LEDGER, TRANCHE_BUNDLE_KEY). Default: none; every other variable reaches commands anyway."
-  ),
-  categories: categoriesSchema.optional(),
-  requires: requiresSchema.optional(),
-  migrations: migrationsSchema.optional(),
-  tracks: external_exports.array(trackSchema).min(1, { error: "expected at least one track" }).superRefine(duplicateNameIssues("track"), ALWAYS).optional().describe(
-    "Release tracks, in order (yolo \u2192 canary \u2192 stable): a version is promoted from one to the next."
-  ),
-  verdict: verdictSchema.prefault({}),
-  bot: botSchema.prefault({})
-}).superRefine(checkReferenceIssues, ALWAYS).superRefine(analysisBakeIssues, ALWAYS).superRefine(categoryIssues, ALWAYS).superRefine(requiresIssues, ALWAYS).superRefine(trackIssues, ALWAYS);
-
-// src/release/notices.ts
-var NO_NOTICES = { notify: () => void 0 };
-function verdictBadNotice(request2) {
-  return {
-    kind: "verdict_bad",
-    service: request2.service,
-    environments: request2.environments,
-    version: request2.version,
-    commit: request2.commit,
-    who: request2.who,
-    title: `${request2.service} ${request2.version} is bad`,
-    detail: request2.message,
-    at: request2.at,
-    links: request2.explanationUrl ? [{ rel: "explanation", title: "Why", url: request2.explanationUrl }] : []
-  };
-}
-function trackPromotedNotice(request2) {
-  return {
-    kind: "track_promoted",
-    service: request2.service,
-    environments: request2.environments,
-    version: request2.version,
-    commit: null,
-    who: request2.who,
-    title: `${request2.service} ${request2.version} promoted from ${request2.from} to ${request2.to}`,
-    detail: request2.note,
-    track: request2.to,
-    at: request2.at,
-    links: []
-  };
-}
-function trackHeldNotice(request2) {
-  return {
-    kind: "track_held",
-    service: request2.service,
-    environments: request2.environments,
-    version: null,
-    commit: null,
-    who: request2.who,
-    title: `${request2.service}: track ${request2.track} is on hold`,
-    detail: request2.reason ?? null,
-    track: request2.track,
-    at: request2.at,
-    links: []
-  };
-}
-
-// bot/bot-scope.ts
-function botLog(log) {
-  return { debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m) };
-}
-function botSettings(config3) {
-  return config3.state === "loaded" ? config3.loaded.config.bot : botSchema.parse({});
-}
-function limitsOf(settings) {
-  return { concurrentReleases: settings.concurrentReleases, leaseMs: settings.lease };
-}
-function loadedConfig(scope) {
-  return scope.config.state === "loaded" ? scope.config.loaded : void 0;
-}
-function releaseNotifier(scope) {
-  const loaded = loadedConfig(scope);
-  return loaded && scope.deps.notices ? scope.deps.notices(loaded.config, scope.log) : NO_NOTICES;
-}
-function deploymentLogger(log) {
-  return { info: (m) => log.info(m), warning: (m) => log.warn(m) };
 }
 
 // src/config/errors.ts
@@ -78888,7 +78888,7 @@ function unlessBusy(work, failed) {
 function notifierOver(env) {
   return (config3, log) => createNotifier(config3, env, {
     clock: systemClock,
-    log: { info: (m) => log.info(m), warning: (m) => log.warn(m) }
+    log: deploymentLogger(log)
   });
 }
 var app = async (probot, options2) => {

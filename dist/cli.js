@@ -49642,7 +49642,7 @@ function verdictMessage(e, reason) {
     case "too_few_samples":
       return `${e.version} has ${outcomes(e.samples)}; a verdict needs ${count3(e.minSamples)}`;
     case "failure_rate_higher": {
-      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count3(e.decidedAtSample ?? e.samples)} outcomes`;
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${outcomes(e.decidedAtSample ?? e.samples)}`;
       return e.eValue >= e.threshold ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} \u2265 ${reached})` : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;
     }
     case "regression_ruled_out":
@@ -49921,6 +49921,99 @@ function checkData(event) {
   };
 }
 
+// src/engine/redact.ts
+var URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/g;
+function redactCredentials(text2) {
+  return text2.replace(URL_USERINFO, "$1***@");
+}
+function redactDeep(value) {
+  return redactValue(value);
+}
+function redactValue(value) {
+  if (typeof value === "string") return redactCredentials(value);
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (isPlainObject2(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key3, inner]) => [redactCredentials(key3), redactValue(inner)])
+    );
+  }
+  return value;
+}
+function isPlainObject2(value) {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+// src/engine/events.ts
+function startsRollback(event) {
+  return event.kind === "run_started" && event.data?.action === "rollback";
+}
+var EventSink = class {
+  seq = 0;
+  ledger;
+  reporter;
+  clock;
+  base;
+  constructor(base, ports) {
+    this.base = base;
+    this.ledger = ports.ledger;
+    this.reporter = ports.reporter;
+    this.clock = ports.clock;
+  }
+  /**
+   * Records the event, then reports it — also when recording failed, so a person still sees what
+   * happened while the ledger is down; then a recording error is thrown.
+   */
+  async emit(input2) {
+    const event = this.stamp(input2);
+    await this.deliver([event], () => this.ledger.record(event));
+    return event;
+  }
+  /**
+   * emit() for events that happen together (a batch command's per-target results): recorded in
+   * one transaction, all or none, then reported in order.
+   */
+  async emitAll(inputs) {
+    const events = inputs.map((input2) => this.stamp(input2));
+    if (events.length > 0) await this.deliver(events, () => this.ledger.recordEvents(events));
+    return events;
+  }
+  /**
+   * emit() for the steps that must go on whatever the ledger does (rollback, the terminal event):
+   * resolves to the recording error, or undefined once recorded.
+   */
+  emitAnyway(input2) {
+    return settled(this.emit(input2));
+  }
+  /** emitAll() for the steps that must go on whatever the ledger does, as emitAnyway(). */
+  emitAllAnyway(inputs) {
+    return settled(this.emitAll(inputs));
+  }
+  stamp(input2) {
+    this.seq += 1;
+    return redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input2 });
+  }
+  async deliver(events, record2) {
+    let failed;
+    try {
+      await record2();
+    } catch (error62) {
+      failed = { error: error62 };
+    }
+    for (const event of events) await this.reporter.event(event);
+    if (failed) throw failed.error;
+  }
+};
+async function settled(emitted) {
+  try {
+    await emitted;
+    return void 0;
+  } catch (error62) {
+    return error62 ?? new Error("the event could not be recorded");
+  }
+}
+
 // src/engine/vocabulary.ts
 var RUN_DECISIONS = ["succeeded", "rolled_back", "halted", "cancelled"];
 var ON_FAILURE = ["rollback-release", "rollback-component", "halt"];
@@ -49945,6 +50038,7 @@ function initialProgress() {
     environment: "",
     version: "",
     previousVersion: void 0,
+    rollsBack: false,
     startedAt: void 0,
     now: 0,
     components: [],
@@ -49975,6 +50069,7 @@ function reduce(state, event) {
         ...base,
         startedAt: event.at,
         previousVersion: dataVersion(event, "previousVersion"),
+        rollsBack: startsRollback(event),
         components: dataStrings(event, "components") ?? []
       };
     case "component_started":
@@ -51843,7 +51938,7 @@ function numberAtLeast(min) {
 }
 function got(input2) {
   if (input2 === void 0) return "";
-  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : JSON.stringify(input2);
+  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
   return `, got ${text2.length > 40 ? `${text2.slice(0, 37)}...` : text2}`;
 }
 function nonEmptyString() {
@@ -51963,11 +52058,11 @@ var environmentSchema = external_exports.strictObject({
   ),
   notify: notifySchema.optional()
 }).meta({ title: "environment" });
-var URL_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+var URL_USERINFO2 = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
 var NO_URL_CREDENTIALS = {
   error: "credentials inside the URL are refused (they would be shown and stored with every result): give them with auth (basic passwordEnv or bearer tokenEnv, read from environment variables) or headers"
 };
-var hasNoCredentials = (url2) => !URL_USERINFO.test(url2);
+var hasNoCredentials = (url2) => !URL_USERINFO2.test(url2);
 var ENV_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var envNameSchema = external_exports.string().regex(ENV_NAME2, { error: "expected an environment variable name" });
 var requestAuthSchema = external_exports.union(
@@ -57685,96 +57780,6 @@ function batchFailure(verdicts, result, what, timeoutMs) {
   return verdicts.find((v) => v.failure)?.failure ?? deployFailure("", result, timeoutMs, `the batch ${what} command`);
 }
 
-// src/engine/redact.ts
-var URL_USERINFO2 = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/g;
-function redactCredentials(text2) {
-  return text2.replace(URL_USERINFO2, "$1***@");
-}
-function redactDeep(value) {
-  return redactValue(value);
-}
-function redactValue(value) {
-  if (typeof value === "string") return redactCredentials(value);
-  if (Array.isArray(value)) return value.map(redactValue);
-  if (isPlainObject2(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key3, inner]) => [redactCredentials(key3), redactValue(inner)])
-    );
-  }
-  return value;
-}
-function isPlainObject2(value) {
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-// src/engine/events.ts
-var EventSink = class {
-  seq = 0;
-  ledger;
-  reporter;
-  clock;
-  base;
-  constructor(base, ports) {
-    this.base = base;
-    this.ledger = ports.ledger;
-    this.reporter = ports.reporter;
-    this.clock = ports.clock;
-  }
-  /**
-   * Records the event, then reports it — also when recording failed, so a person still sees what
-   * happened while the ledger is down; then a recording error is thrown.
-   */
-  async emit(input2) {
-    const event = this.stamp(input2);
-    await this.deliver([event], () => this.ledger.record(event));
-    return event;
-  }
-  /**
-   * emit() for events that happen together (a batch command's per-target results): recorded in
-   * one transaction, all or none, then reported in order.
-   */
-  async emitAll(inputs) {
-    const events = inputs.map((input2) => this.stamp(input2));
-    if (events.length > 0) await this.deliver(events, () => this.ledger.recordEvents(events));
-    return events;
-  }
-  /**
-   * emit() for the steps that must go on whatever the ledger does (rollback, the terminal event):
-   * resolves to the recording error, or undefined once recorded.
-   */
-  emitAnyway(input2) {
-    return settled(this.emit(input2));
-  }
-  /** emitAll() for the steps that must go on whatever the ledger does, as emitAnyway(). */
-  emitAllAnyway(inputs) {
-    return settled(this.emitAll(inputs));
-  }
-  stamp(input2) {
-    this.seq += 1;
-    return redactDeep({ ...this.base, seq: this.seq, at: this.clock.now(), ...input2 });
-  }
-  async deliver(events, record2) {
-    let failed;
-    try {
-      await record2();
-    } catch (error62) {
-      failed = { error: error62 };
-    }
-    for (const event of events) await this.reporter.event(event);
-    if (failed) throw failed.error;
-  }
-};
-async function settled(emitted) {
-  try {
-    await emitted;
-    return void 0;
-  } catch (error62) {
-    return error62 ?? new Error("the event could not be recorded");
-  }
-}
-
 // src/engine/pool.ts
 async function forEachLimit(items, limit, fn, shouldStart = () => true) {
   let next = 0;
@@ -58828,7 +58833,7 @@ function plainLine(event, batches2) {
       const components = dataStrings(event, "components") ?? [];
       const from = previous ? `previous ${previous}` : "first deploy";
       const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
-      const started = event.data?.action === "rollback" ? "rollback started" : "started";
+      const started = startsRollback(event) ? "rollback started" : "started";
       return `${at} ${runName(event)}: ${started} (${parts})`;
     }
     case "inventory":
@@ -58870,7 +58875,7 @@ function plainLine(event, batches2) {
     }
     case "rollback_started": {
       const n = dataNumber(event, "targets") ?? 0;
-      return `${at} ROLLBACK started: ${n} target${n === 1 ? "" : "s"}`;
+      return `${at} ROLLBACK started: ${counted(n, "target")}`;
     }
     case "target_rollback": {
       if (event.status === "started") return void 0;
@@ -58882,7 +58887,7 @@ function plainLine(event, batches2) {
     case "rollback_finished": {
       const n = dataNumber(event, "targets") ?? 0;
       const bad = dataNumber(event, "failed") ?? 0;
-      return `${at} ROLLBACK finished: ${n} target${n === 1 ? "" : "s"}, ${bad} not rolled back`;
+      return `${at} ROLLBACK finished: ${counted(n, "target")}, ${bad} not rolled back`;
     }
     case "run_finished": {
       const decision = RUN_DECISIONS.find((d) => d === dataString(event, "decision"));
@@ -59017,7 +59022,8 @@ var LiveReporter = class {
 function renderFrame(state) {
   const elapsed = state.startedAt === void 0 ? "" : `  ${elapsedText(state.now - state.startedAt)}`;
   const from = state.previousVersion ? ` (from ${state.previousVersion})` : "";
-  const lines2 = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
+  const what = state.rollsBack ? "rollback: " : "";
+  const lines2 = [`${what}${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
   if (state.component !== void 0 && !state.rollback) {
     const n = state.components.length;
     const position = n > 1 ? ` (${Math.min(state.componentsDone + 1, n)}/${n})` : "";
@@ -59596,7 +59602,7 @@ var RunNoticeReporter = class {
     const where = `${event.service} ${event.version}`;
     if (event.kind === "run_started") {
       this.commit = typeof event.data?.commit === "string" ? event.data.commit : null;
-      this.rollback = event.data?.action === "rollback";
+      this.rollback = startsRollback(event);
       const previous = typeof event.data?.previousVersion === "string" ? event.data.previousVersion : null;
       const verb = this.rollback ? "rolling back to" : "deploying";
       return this.notice(
@@ -69077,7 +69083,7 @@ async function historyCommand(options, runtime) {
       return found.map((run2) => {
         const events = starts.get(run2.runId) ?? [];
         const started = events.find((e) => e.kind === "run_started");
-        const action = started?.data?.action === "rollback" ? "rollback" : "deploy";
+        const action = started && startsRollback(started) ? "rollback" : "deploy";
         const dirty = started?.data?.dirty === true;
         const inventory = events.find((e) => e.kind === "inventory");
         return { ...run2, action, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
@@ -69394,13 +69400,13 @@ async function ledgerExportCommand(options, runtime) {
     runtime,
     configDir(options, runtime),
     async (ledger) => {
-      async function* counted2() {
+      async function* tallied() {
         for await (const record2 of ledger.exportRecords(since)) {
           counts2[record2.type] += 1;
           yield record2;
         }
       }
-      const lines2 = writeBundle(counted2(), key3, { exportedAt: now, since });
+      const lines2 = writeBundle(tallied(), key3, { exportedAt: now, since });
       if (options.output === void 0) await writeLines(lines2, runtime.stdout);
       else await writeFile2(lines2, options.output, runtime.cwd);
     },
@@ -69932,7 +69938,7 @@ async function versionsJudged(ledger, service) {
 }
 async function hasOutcomesOrVerdict(ledger, service, version2) {
   const verdicts = await ledger.verdicts(service, version2);
-  return verdicts.length > 0 || (await ledger.outcomes({ service, versions: [version2] })).length > 0;
+  return verdicts.length > 0 || (await ledger.outcomeCounts(service)).some((c) => c.version === version2);
 }
 async function markCommand(verdict, version2, options, runtime) {
   const reason = options.reason?.trim();

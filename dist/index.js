@@ -65629,7 +65629,7 @@ function numberAtLeast(min) {
 }
 function got(input2) {
   if (input2 === void 0) return "";
-  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : JSON.stringify(input2);
+  const text2 = typeof input2 === "object" && input2 !== null ? Array.isArray(input2) ? "a list" : "a mapping" : typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
   return `, got ${text2.length > 40 ? `${text2.slice(0, 37)}...` : text2}`;
 }
 function nonEmptyString() {
@@ -69557,6 +69557,9 @@ function isPlainObject2(value) {
 }
 
 // src/engine/events.ts
+function startsRollback(event) {
+  return event.kind === "run_started" && event.data?.action === "rollback";
+}
 var EventSink = class {
   seq = 0;
   ledger;
@@ -70678,6 +70681,9 @@ function rollbackStatusText(status) {
 function clip2(line, width) {
   if (line.length <= width) return line;
   return width <= 1 ? line.slice(0, Math.max(0, width)) : `${line.slice(0, width - 1)}\u2026`;
+}
+function counted(n, one, many = `${one}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
 // src/render/mermaid.ts
@@ -74657,7 +74663,7 @@ var RunNoticeReporter = class {
     const where = `${event.service} ${event.version}`;
     if (event.kind === "run_started") {
       this.commit = typeof event.data?.commit === "string" ? event.data.commit : null;
-      this.rollback = event.data?.action === "rollback";
+      this.rollback = startsRollback(event);
       const previous = typeof event.data?.previousVersion === "string" ? event.data.previousVersion : null;
       const verb = this.rollback ? "rolling back to" : "deploying";
       return this.notice(
@@ -74714,6 +74720,7 @@ function initialProgress() {
     environment: "",
     version: "",
     previousVersion: void 0,
+    rollsBack: false,
     startedAt: void 0,
     now: 0,
     components: [],
@@ -74744,6 +74751,7 @@ function reduce(state, event) {
         ...base,
         startedAt: event.at,
         previousVersion: dataVersion(event, "previousVersion"),
+        rollsBack: startsRollback(event),
         components: dataStrings(event, "components") ?? []
       };
     case "component_started":
@@ -74907,7 +74915,7 @@ function plainLine(event, batches) {
       const components = dataStrings(event, "components") ?? [];
       const from = previous ? `previous ${previous}` : "first deploy";
       const parts = components.length > 0 ? `${from}; components ${components.join(", ")}` : from;
-      const started = event.data?.action === "rollback" ? "rollback started" : "started";
+      const started = startsRollback(event) ? "rollback started" : "started";
       return `${at} ${runName(event)}: ${started} (${parts})`;
     }
     case "inventory":
@@ -74949,7 +74957,7 @@ function plainLine(event, batches) {
     }
     case "rollback_started": {
       const n = dataNumber(event, "targets") ?? 0;
-      return `${at} ROLLBACK started: ${n} target${n === 1 ? "" : "s"}`;
+      return `${at} ROLLBACK started: ${counted(n, "target")}`;
     }
     case "target_rollback": {
       if (event.status === "started") return void 0;
@@ -74961,7 +74969,7 @@ function plainLine(event, batches) {
     case "rollback_finished": {
       const n = dataNumber(event, "targets") ?? 0;
       const bad = dataNumber(event, "failed") ?? 0;
-      return `${at} ROLLBACK finished: ${n} target${n === 1 ? "" : "s"}, ${bad} not rolled back`;
+      return `${at} ROLLBACK finished: ${counted(n, "target")}, ${bad} not rolled back`;
     }
     case "run_finished": {
       const decision = RUN_DECISIONS.find((d) => d === dataString(event, "decision"));
@@ -75096,7 +75104,8 @@ var LiveReporter = class {
 function renderFrame(state) {
   const elapsed = state.startedAt === void 0 ? "" : `  ${elapsedText(state.now - state.startedAt)}`;
   const from = state.previousVersion ? ` (from ${state.previousVersion})` : "";
-  const lines = [`${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
+  const what = state.rollsBack ? "rollback: " : "";
+  const lines = [`${what}${state.service} ${state.version} \u2192 ${state.environment}${from}${elapsed}`];
   if (state.component !== void 0 && !state.rollback) {
     const n = state.components.length;
     const position = n > 1 ? ` (${Math.min(state.componentsDone + 1, n)}/${n})` : "";

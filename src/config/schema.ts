@@ -34,7 +34,9 @@ function got(input: unknown): string {
       ? Array.isArray(input)
         ? 'a list'
         : 'a mapping'
-      : JSON.stringify(input);
+      : typeof input === 'string'
+        ? JSON.stringify(input)
+        : String(input);
   return `, got ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
 }
 

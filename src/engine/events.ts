@@ -3,6 +3,11 @@ import { redactDeep } from './redact.ts';
 
 export type EventInput = Omit<DeployEvent, 'runId' | 'seq' | 'at' | 'service' | 'environment' | 'version'>;
 
+/** Whether a run's `run_started` event began a rollback (its `action`, as the run records it). */
+export function startsRollback(event: DeployEvent): boolean {
+  return event.kind === 'run_started' && event.data?.action === 'rollback';
+}
+
 /** Stamps events with the run's identity, order and time, then records and reports them. */
 export class EventSink {
   private seq = 0;

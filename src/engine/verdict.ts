@@ -311,7 +311,7 @@ function verdictMessage(e: VerdictEvidence, reason: VerdictReason): string {
     case 'too_few_samples':
       return `${e.version} has ${outcomes(e.samples)}; a verdict needs ${count(e.minSamples)}`;
     case 'failure_rate_higher': {
-      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${count(e.decidedAtSample ?? e.samples)} outcomes`;
+      const reached = `${eText(e.threshold)} = 1/alpha, reached after ${outcomes(e.decidedAtSample ?? e.samples)}`;
       return e.eValue >= e.threshold
         ? `${rates}: ${ratioText(e.ratio)} the failure rate (e-value ${eText(e.eValue)} ≥ ${reached})`
         : `${rates}: ${ratioText(e.ratio)} the failure rate (the e-value crossed ${reached}, where the test stopped; ${eText(e.eValue)} now)`;

@@ -3,6 +3,7 @@
  * every front door that runs the engine notifies the same way. It hands notices to the
  * notifier and returns at once: the rollout never waits for a delivery.
  */
+import { startsRollback } from '../engine/events.ts';
 import type { DeployEvent, Reporter } from '../engine/ports.ts';
 import type { RunDecision } from '../engine/vocabulary.ts';
 import type { NoticeKind } from './kinds.ts';
@@ -46,7 +47,7 @@ export class RunNoticeReporter implements Reporter {
     const where = `${event.service} ${event.version}`;
     if (event.kind === 'run_started') {
       this.commit = typeof event.data?.commit === 'string' ? event.data.commit : null;
-      this.rollback = event.data?.action === 'rollback';
+      this.rollback = startsRollback(event);
       const previous = typeof event.data?.previousVersion === 'string' ? event.data.previousVersion : null;
       const verb = this.rollback ? 'rolling back to' : 'deploying';
       return this.notice(

@@ -2,6 +2,7 @@
  * What a live progress display knows about a run, folded from its events by a pure reducer.
  * Drawing lives in progress.ts; this file only keeps the model.
  */
+import { startsRollback } from '../engine/events.ts';
 import type { DeployEvent } from '../engine/ports.ts';
 import type { RunDecision } from '../engine/vocabulary.ts';
 import { RUN_DECISIONS } from '../engine/vocabulary.ts';
@@ -75,6 +76,8 @@ export interface ProgressState {
   environment: string;
   version: string;
   previousVersion: string | null | undefined;
+  /** The run puts an earlier version back (`tranche rollback`), as its run_started says. */
+  rollsBack: boolean;
   /** Time of run_started, or of the first event seen. */
   startedAt: number | undefined;
   /** Time of the latest event: the display's clock. */
@@ -101,6 +104,7 @@ export function initialProgress(): ProgressState {
     environment: '',
     version: '',
     previousVersion: undefined,
+    rollsBack: false,
     startedAt: undefined,
     now: 0,
     components: [],
@@ -133,6 +137,7 @@ export function reduce(state: ProgressState, event: DeployEvent): ProgressState 
         ...base,
         startedAt: event.at,
         previousVersion: dataVersion(event, 'previousVersion'),
+        rollsBack: startsRollback(event),
         components: dataStrings(event, 'components') ?? [],
       };
     case 'component_started':

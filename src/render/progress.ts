@@ -4,10 +4,11 @@
  * the events, and the live block also from a clock port, which ticks it between events.
  */
 import { backgroundClock } from '../engine/clock.ts';
+import { startsRollback } from '../engine/events.ts';
 import type { Clock, DeployEvent, Reporter } from '../engine/ports.ts';
 import { RUN_DECISIONS } from '../engine/vocabulary.ts';
 import { checkData, dataNumber, dataString, dataStrings, dataVersion } from './event-data.ts';
-import { clip, clockTime, decisionText, elapsedText } from './format.ts';
+import { clip, clockTime, counted, decisionText, elapsedText } from './format.ts';
 import {
   bakeRemainingMs,
   initialProgress,
@@ -93,7 +94,7 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
       const components = dataStrings(event, 'components') ?? [];
       const from = previous ? `previous ${previous}` : 'first deploy';
       const parts = components.length > 0 ? `${from}; components ${components.join(', ')}` : from;
-      const started = event.data?.action === 'rollback' ? 'rollback started' : 'started';
+      const started = startsRollback(event) ? 'rollback started' : 'started';
       return `${at} ${runName(event)}: ${started} (${parts})`;
     }
     case 'inventory':
@@ -138,7 +139,7 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
     }
     case 'rollback_started': {
       const n = dataNumber(event, 'targets') ?? 0;
-      return `${at} ROLLBACK started: ${n} target${n === 1 ? '' : 's'}`;
+      return `${at} ROLLBACK started: ${counted(n, 'target')}`;
     }
     case 'target_rollback': {
       if (event.status === 'started') return undefined;
@@ -150,7 +151,7 @@ export function plainLine(event: DeployEvent, batches?: number): string | undefi
     case 'rollback_finished': {
       const n = dataNumber(event, 'targets') ?? 0;
       const bad = dataNumber(event, 'failed') ?? 0;
-      return `${at} ROLLBACK finished: ${n} target${n === 1 ? '' : 's'}, ${bad} not rolled back`;
+      return `${at} ROLLBACK finished: ${counted(n, 'target')}, ${bad} not rolled back`;
     }
     case 'run_finished': {
       const decision = RUN_DECISIONS.find((d) => d === dataString(event, 'decision'));
@@ -329,7 +330,8 @@ export class LiveReporter implements ProgressReporter {
 export function renderFrame(state: ProgressState): string[] {
   const elapsed = state.startedAt === undefined ? '' : `  ${elapsedText(state.now - state.startedAt)}`;
   const from = state.previousVersion ? ` (from ${state.previousVersion})` : '';
-  const lines = [`${state.service} ${state.version} → ${state.environment}${from}${elapsed}`];
+  const what = state.rollsBack ? 'rollback: ' : '';
+  const lines = [`${what}${state.service} ${state.version} → ${state.environment}${from}${elapsed}`];
 
   if (state.component !== undefined && !state.rollback) {
     const n = state.components.length;

@@ -191,6 +191,14 @@ describe('LiveReporter', () => {
       ]);
     });
 
+    it('heads a run that rolls back to an earlier version as a rollback', () => {
+      const [started, ...rest] = shortRun().slice(0, 8);
+      const rollback = { ...started, data: { ...started?.data, action: 'rollback' } } as DeployEvent;
+      expect(renderFrame(reduceAll([rollback, ...rest]))[0]).toBe(
+        'rollback: metrics-store 2.14.7 → production (from 2.14.6)  11.0 s',
+      );
+    });
+
     it('shows rollback progress and the outcome at the end', () => {
       expect(renderFrame(reduceAll(shortRun()))).toEqual([
         'metrics-store 2.14.7 → production (from 2.14.6)  33.0 s',

@@ -1,3 +1,4 @@
+import { startsRollback } from '../../engine/events.ts';
 import type { DeployEvent, InventorySpec } from '../../engine/ports.ts';
 import type { Ledger, RunRecord } from '../../ledger/types.ts';
 import { type CommonOptions, loadProject, READS, withLedger } from '../project.ts';
@@ -34,7 +35,7 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
       return found.map((run) => {
         const events = starts.get(run.runId) ?? [];
         const started = events.find((e) => e.kind === 'run_started');
-        const action = started?.data?.action === 'rollback' ? 'rollback' : 'deploy';
+        const action = started && startsRollback(started) ? 'rollback' : 'deploy';
         const dirty = started?.data?.dirty === true;
         const inventory = events.find((e) => e.kind === 'inventory');
         return { ...run, action, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };

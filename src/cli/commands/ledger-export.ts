@@ -38,13 +38,13 @@ export async function ledgerExportCommand(options: LedgerExportOptions, runtime:
     runtime,
     configDir(options, runtime),
     async (ledger) => {
-      async function* counted(): AsyncIterable<LedgerRecord> {
+      async function* tallied(): AsyncIterable<LedgerRecord> {
         for await (const record of ledger.exportRecords(since)) {
           counts[record.type] += 1;
           yield record;
         }
       }
-      const lines = writeBundle(counted(), key, { exportedAt: now, since });
+      const lines = writeBundle(tallied(), key, { exportedAt: now, since });
       if (options.output === undefined) await writeLines(lines, runtime.stdout);
       else await writeFile(lines, options.output, runtime.cwd);
     },

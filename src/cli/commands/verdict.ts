@@ -115,7 +115,7 @@ async function versionsJudged(ledger: Ledger, service: string): Promise<string[]
 /** Whether the version has outcomes or a verdict recorded, as versionsJudged counts them. */
 async function hasOutcomesOrVerdict(ledger: Ledger, service: string, version: string): Promise<boolean> {
   const verdicts = await ledger.verdicts(service, version);
-  return verdicts.length > 0 || (await ledger.outcomes({ service, versions: [version] })).length > 0;
+  return verdicts.length > 0 || (await ledger.outcomeCounts(service)).some((c) => c.version === version);
 }
 
 /** `tranche verdict mark-bad V` / `mark-good V`: needs --reason; who is --by, else the user. */
