@@ -70542,6 +70542,89 @@ function parseText(text2) {
   return Number.isFinite(ms) ? Math.round(ms) : void 0;
 }
 
+// src/config/messages.ts
+var TYPE_NAMES = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  object: "a mapping",
+  record: "a mapping",
+  array: "a list"
+};
+function humanMessage(issue2) {
+  switch (issue2.code) {
+    case "invalid_type":
+      return invalidType(issue2.expected, issue2.input);
+    case "too_small":
+      return bound("at least", "\u2265", issue2.origin, issue2.minimum, issue2.inclusive);
+    case "too_big":
+      return bound("at most", "\u2264", issue2.origin, issue2.maximum, issue2.inclusive);
+    case "invalid_value":
+      return `expected one of ${issue2.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    case "unrecognized_keys":
+      return issue2.keys.map((key) => unknownKey(key, knownKeys(issue2.inst))).join("\n");
+    case "invalid_key":
+      return "invalid name";
+    case "invalid_union":
+      return "does not match any of the allowed forms";
+    default:
+      return void 0;
+  }
+}
+function invalidType(expected, input2) {
+  if (input2 === void 0) return "required";
+  return `expected ${TYPE_NAMES[expected] ?? expected}, got ${describeValue(input2)}`;
+}
+function describeValue(value) {
+  if (value === null) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return String(value);
+}
+function bound(words, symbol2, origin, limit, inclusive) {
+  const value = Number(limit);
+  if (origin === "array" || origin === "set")
+    return `expected ${words} ${value} item${value === 1 ? "" : "s"}`;
+  if (origin === "string")
+    return value === 1 && words === "at least" ? "must not be empty" : `expected ${words} ${value} characters`;
+  const strict = inclusive === false ? symbol2.replace("\u2265", ">").replace("\u2264", "<") : symbol2;
+  return `expected a number ${strict} ${value}`;
+}
+function knownKeys(inst) {
+  const shape = inst?._zod?.def?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+function unknownKey(key, known) {
+  return `unknown key '${key}'${didYouMean(key, known)}`;
+}
+function didYouMean(typed, known) {
+  const suggestion = known.find((candidate) => isNear(typed, candidate));
+  return suggestion === void 0 ? "" : ` (did you mean '${suggestion}'?)`;
+}
+function isNear(typed, known) {
+  if (typed.toLowerCase() === known.toLowerCase()) return true;
+  return editDistance(typed, known) <= Math.max(1, Math.floor(known.length / 3));
+}
+function editDistance(a, b) {
+  let before = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (before[j - 2] ?? 0) + 1);
+      current[j] = best;
+    }
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
 // src/config/cross-checks.ts
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -70587,7 +70670,7 @@ function reportUndefinedChecks(references, defined, path8, ctx) {
     ctx.addIssue({
       code: "custom",
       path: [...path8, index],
-      message: `check '${reference}' is not defined under checks`
+      message: `check '${reference}' is not defined under checks${didYouMean(reference, Object.keys(defined))}`
     });
   });
 }
@@ -73642,81 +73725,6 @@ function isEmpty(node2) {
   if (node2 === null || node2 === void 0) return true;
   const range = node2.range;
   return (0, import_yaml3.isScalar)(node2) && node2.value === null && range !== void 0 && range[0] === range[1];
-}
-
-// src/config/messages.ts
-var TYPE_NAMES = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "true or false",
-  object: "a mapping",
-  record: "a mapping",
-  array: "a list"
-};
-function humanMessage(issue2) {
-  switch (issue2.code) {
-    case "invalid_type":
-      return invalidType(issue2.expected, issue2.input);
-    case "too_small":
-      return bound("at least", "\u2265", issue2.origin, issue2.minimum, issue2.inclusive);
-    case "too_big":
-      return bound("at most", "\u2264", issue2.origin, issue2.maximum, issue2.inclusive);
-    case "invalid_value":
-      return `expected one of ${issue2.values.map((value) => JSON.stringify(value)).join(", ")}`;
-    case "unrecognized_keys":
-      return issue2.keys.map((key) => unknownKey(key, knownKeys(issue2.inst))).join("\n");
-    case "invalid_key":
-      return "invalid name";
-    case "invalid_union":
-      return "does not match any of the allowed forms";
-    default:
-      return void 0;
-  }
-}
-function invalidType(expected, input2) {
-  if (input2 === void 0) return "required";
-  return `expected ${TYPE_NAMES[expected] ?? expected}, got ${describeValue(input2)}`;
-}
-function describeValue(value) {
-  if (value === null) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return String(value);
-}
-function bound(words, symbol2, origin, limit, inclusive) {
-  const value = Number(limit);
-  if (origin === "array" || origin === "set")
-    return `expected ${words} ${value} item${value === 1 ? "" : "s"}`;
-  if (origin === "string")
-    return value === 1 && words === "at least" ? "must not be empty" : `expected ${words} ${value} characters`;
-  const strict = inclusive === false ? symbol2.replace("\u2265", ">").replace("\u2264", "<") : symbol2;
-  return `expected a number ${strict} ${value}`;
-}
-function knownKeys(inst) {
-  const shape = inst?._zod?.def?.shape;
-  return shape ? Object.keys(shape) : [];
-}
-function unknownKey(key, known) {
-  const suggestion = known.find((candidate) => isNear(key, candidate));
-  return suggestion === void 0 ? `unknown key '${key}'` : `unknown key '${key}' (did you mean '${suggestion}'?)`;
-}
-function isNear(typed, known) {
-  if (typed.toLowerCase() === known.toLowerCase()) return true;
-  return editDistance(typed, known) <= Math.max(1, Math.floor(known.length / 3));
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 // src/engine/arms.ts

@@ -51691,21 +51691,29 @@ function knownKeys(inst) {
   return shape ? Object.keys(shape) : [];
 }
 function unknownKey(key3, known) {
-  const suggestion = known.find((candidate) => isNear(key3, candidate));
-  return suggestion === void 0 ? `unknown key '${key3}'` : `unknown key '${key3}' (did you mean '${suggestion}'?)`;
+  return `unknown key '${key3}'${didYouMean(key3, known)}`;
+}
+function didYouMean(typed, known) {
+  const suggestion = known.find((candidate) => isNear(typed, candidate));
+  return suggestion === void 0 ? "" : ` (did you mean '${suggestion}'?)`;
 }
 function isNear(typed, known) {
   if (typed.toLowerCase() === known.toLowerCase()) return true;
   return editDistance2(typed, known) <= Math.max(1, Math.floor(known.length / 3));
 }
 function editDistance2(a, b) {
+  let before = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (before[j - 2] ?? 0) + 1);
+      current[j] = best;
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length] ?? 0;
@@ -51786,7 +51794,7 @@ function reportUndefinedChecks(references, defined, path2, ctx) {
     ctx.addIssue({
       code: "custom",
       path: [...path2, index],
-      message: `check '${reference}' is not defined under checks`
+      message: `check '${reference}' is not defined under checks${didYouMean(reference, Object.keys(defined))}`
     });
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { tryParseDuration } from './duration.ts';
+import { didYouMean } from './messages.ts';
 
 type Ctx = z.RefinementCtx;
 
@@ -63,7 +64,7 @@ function reportUndefinedChecks(
     ctx.addIssue({
       code: 'custom',
       path: [...path, index],
-      message: `check '${reference}' is not defined under checks`,
+      message: `check '${reference}' is not defined under checks${didYouMean(reference, Object.keys(defined))}`,
     });
   });
 }

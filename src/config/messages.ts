@@ -75,26 +75,38 @@ function knownKeys(inst: unknown): string[] {
 }
 
 function unknownKey(key: string, known: string[]): string {
-  const suggestion = known.find((candidate) => isNear(key, candidate));
-  return suggestion === undefined
-    ? `unknown key '${key}'`
-    : `unknown key '${key}' (did you mean '${suggestion}'?)`;
+  return `unknown key '${key}'${didYouMean(key, known)}`;
 }
 
-/** Close enough to be a typo: the same ignoring case, or one edit per three letters (at least one). */
+/** ` (did you mean 'health'?)` when one of `known` is close enough to `typed` to be a typo of it; else nothing. */
+export function didYouMean(typed: string, known: readonly string[]): string {
+  const suggestion = known.find((candidate) => isNear(typed, candidate));
+  return suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
+}
+
+/**
+ * Close enough to be a typo: the same ignoring case, or one edit per three letters (at least one),
+ * two letters swapped counting as one edit (`frist`, `first`).
+ */
 function isNear(typed: string, known: string): boolean {
   if (typed.toLowerCase() === known.toLowerCase()) return true;
   return editDistance(typed, known) <= Math.max(1, Math.floor(known.length / 3));
 }
 
+/** Edits from a to b: insertions, deletions, substitutions and swaps of two neighbouring letters. */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (before[j - 2] ?? 0) + 1);
+      current[j] = best;
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length] ?? 0;

@@ -89,6 +89,12 @@ describe('configuration errors', () => {
       ]);
     });
 
+    it('takes two letters swapped for one typo', () => {
+      expect(errorLines(...HEAD, '        rollout: { frist: 1 }')).toEqual([
+        `tranche.yml:8:20 ${COMPONENT}.rollout.frist: unknown key 'frist' (did you mean 'first'?)`,
+      ]);
+    });
+
     it('names a key nothing resembles without a suggestion', () => {
       expect(errorLines(...HEAD, 'colour: blue')).toEqual(["tranche.yml:8:1 colour: unknown key 'colour'"]);
     });
@@ -177,7 +183,9 @@ describe('configuration errors', () => {
           '  health:',
           '    command: ./health.sh',
         ),
-      ).toEqual([`tranche.yml:8:26 ${COMPONENT}.checks[1]: check 'helth' is not defined under checks`]);
+      ).toEqual([
+        `tranche.yml:8:26 ${COMPONENT}.checks[1]: check 'helth' is not defined under checks (did you mean 'health'?)`,
+      ]);
     });
 
     it('reports an undefined check even when nothing is defined under checks', () => {
