@@ -53375,6 +53375,11 @@ var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
 function configIn(dir) {
   return CONFIG_PATHS.map((path2) => join(dir, path2)).find((file2) => existsSync(file2));
 }
+function hiddenBy(file2) {
+  const root = configHome(file2);
+  const found = CONFIG_PATHS.map((path2) => join(root, path2)).filter((candidate) => existsSync(candidate));
+  return found[0] === file2 ? found.slice(1) : [];
+}
 function locateConfig(path2) {
   if (!isDirectory(path2)) return { file: path2 };
   const file2 = configIn(path2);
@@ -56727,6 +56732,12 @@ async function isUnignoredInWorkTree(dir, path2) {
 // src/cli/project.ts
 async function loadProject(options, runtime) {
   const path2 = configPath(options, runtime);
+  for (const hidden of hiddenBy(path2)) {
+    runtime.stderr.write(
+      `tranche: ${shownPath(runtime.cwd, hidden)} is not read: ${shownPath(runtime.cwd, path2)} comes first, for the bot and the Action too; remove one of them
+`
+    );
+  }
   const loaded = await loadConfig(path2, shownPath(runtime.cwd, path2));
   return { loaded: { ...loaded, file: relative2(runtime.cwd, path2) || path2 }, dir: configHome(path2) };
 }

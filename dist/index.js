@@ -67413,6 +67413,11 @@ var CONFIG_PATHS = [".github/tranche.yml", "tranche.yml"];
 function configIn(dir) {
   return CONFIG_PATHS.map((path) => join(dir, path)).find((file2) => existsSync(file2));
 }
+function hiddenBy(file2) {
+  const root = configHome(file2);
+  const found = CONFIG_PATHS.map((path) => join(root, path)).filter((candidate) => existsSync(candidate));
+  return found[0] === file2 ? found.slice(1) : [];
+}
 function locateConfig(path) {
   if (!isDirectory(path)) return { file: path };
   const file2 = configIn(path);
@@ -80328,6 +80333,11 @@ async function run() {
     actionLog.info(
       `tranche: ${context3.eventName} on ${context3.owner}/${context3.repo}@${context3.sha.slice(0, 7)}, config ${relative2(context3.workspace, configFile)}`
     );
+    for (const hidden of hiddenBy(configFile)) {
+      actionLog.warning(
+        `${relative2(context3.workspace, hidden)} is not read: ${relative2(context3.workspace, configFile)} comes first, for the bot and the CLI too; remove one of them`
+      );
+    }
     const config2 = await loadRelative(configFile, context3.workspace);
     const environment = chooseEnvironment(inputs, context3, config2);
     notifier = createNotifier(config2.config, process.env, { clock: systemClock, log: actionLog });

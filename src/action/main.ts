@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { CONFIG_PATHS, configHome, configName, locateConfig } from '../config/location.ts';
+import { CONFIG_PATHS, configHome, configName, hiddenBy, locateConfig } from '../config/location.ts';
 import { systemClock } from '../engine/clock.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
@@ -54,6 +54,11 @@ export async function run(): Promise<void> {
     actionLog.info(
       `tranche: ${context.eventName} on ${context.owner}/${context.repo}@${context.sha.slice(0, 7)}, config ${relative(context.workspace, configFile)}`,
     );
+    for (const hidden of hiddenBy(configFile)) {
+      actionLog.warning(
+        `${relative(context.workspace, hidden)} is not read: ${relative(context.workspace, configFile)} comes first, for the bot and the CLI too; remove one of them`,
+      );
+    }
     const config = await loadRelative(configFile, context.workspace);
     const environment = chooseEnvironment(inputs, context, config);
     notifier = createNotifier(config.config, process.env, { clock: systemClock, log: actionLog });

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UnknownEnvironmentError } from '../config/errors.ts';
 import { type ReadConfig, readInventories } from '../config/inventory.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { CONFIG_PATHS, configHome, configName, locateConfig } from '../config/location.ts';
+import { CONFIG_PATHS, configHome, configName, hiddenBy, locateConfig } from '../config/location.ts';
 import { commandBaseEnv } from '../exec/base-env.ts';
 import { inventoryReader } from '../exec/inventory-reader.ts';
 import {
@@ -38,6 +38,11 @@ export interface Project {
 
 export async function loadProject(options: CommonOptions, runtime: Runtime): Promise<Project> {
   const path = configPath(options, runtime);
+  for (const hidden of hiddenBy(path)) {
+    runtime.stderr.write(
+      `tranche: ${shownPath(runtime.cwd, hidden)} is not read: ${shownPath(runtime.cwd, path)} comes first, for the bot and the Action too; remove one of them\n`,
+    );
+  }
   // Problems name the file as the user would: from the working directory when it is below it.
   const loaded = await loadConfig(path, shownPath(runtime.cwd, path));
   return { loaded: { ...loaded, file: relative(runtime.cwd, path) || path }, dir: configHome(path) };

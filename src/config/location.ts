@@ -17,6 +17,17 @@ export function configIn(dir: string): string | undefined {
 }
 
 /**
+ * The repository configs beside `file` that it hides: for the first of CONFIG_PATHS in a checkout's
+ * root, the others there too, which nothing reads (the bot, the Action and the CLI all take the
+ * first). None for any other file.
+ */
+export function hiddenBy(file: string): string[] {
+  const root = configHome(file);
+  const found = CONFIG_PATHS.map((path) => join(root, path)).filter((candidate) => existsSync(candidate));
+  return found[0] === file ? found.slice(1) : [];
+}
+
+/**
  * The config file `path` names: the file itself, or for a directory (a checkout's root) the
  * repository's config in it; `missing` names that directory when it holds neither.
  */

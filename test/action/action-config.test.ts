@@ -22,6 +22,9 @@ describe('the bundled Action finding its configuration', () => {
     const run = await runAction({ workspace: f.dir, interactions: firstRollout() });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('config .github/tranche.yml');
+    expect(run.stdout).toContain(
+      '::warning::tranche.yml is not read: .github/tranche.yml comes first, for the bot and the CLI too; remove one of them',
+    );
     expect(['t-1', 't-2', 't-3'].map(f.versionOf)).toEqual(['1.3', '1.3', '1.3']);
     expectAllScopesDone(run);
   });

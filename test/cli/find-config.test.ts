@@ -3,6 +3,7 @@ import { existsSync, readFileSync, realpathSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findConfig } from '../../src/cli/find-config.ts';
+import { hiddenBy } from '../../src/config/location.ts';
 import { project, runCli } from '../support/cli.ts';
 
 const CONFIG = `service: shop
@@ -46,6 +47,18 @@ describe('finding tranche.yml without --config', () => {
       expect(findConfig(p.path('src'))).toBe(p.path('.github/tranche.yml'));
       expect(findConfig(p.dir)).toBe(p.path('.github/tranche.yml'));
       expect(findConfig(p.path('.github'))).toBe(p.path('.github/tranche.yml'));
+    });
+
+    it('says which of the two at the root is not read, on every command that reads one', async () => {
+      const p = tree({ '.github/tranche.yml': CONFIG, 'tranche.yml': CONFIG, 'src/x': '' });
+      gitInit(p.dir);
+      const { code, stderr } = await runCli(['plan'], { cwd: p.dir });
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain(
+        'tranche: tranche.yml is not read: .github/tranche.yml comes first, for the bot and the Action too; remove one of them',
+      );
+      expect(hiddenBy(p.path('.github/tranche.yml'))).toEqual([p.path('tranche.yml')]);
+      expect(hiddenBy(p.path('tranche.yml'))).toEqual([]);
     });
 
     it('still takes a nearer tranche.yml below the root', () => {
