@@ -51674,7 +51674,10 @@ function describeValue(value) {
   if (value === null) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string") {
+    const text2 = JSON.stringify(value);
+    return `the string ${text2.length > 60 ? `${text2.slice(0, 57)}..."` : text2}`;
+  }
   return String(value);
 }
 function bound(words, symbol2, origin, limit, inclusive) {
@@ -59719,8 +59722,15 @@ function outcomeUnknown(error62) {
   return status === void 0 || status >= 500;
 }
 function redactedMessage(error62) {
-  const text2 = error62 instanceof Error ? error62.message : String(error62);
+  const given = error62 instanceof Error ? error62.message : String(error62);
+  const text2 = given.trim() === "" ? requestText(error62) : given;
   return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+}
+function requestText(error62) {
+  const { status, request: request2, name } = error62 ?? {};
+  const where = typeof request2?.url === "string" ? ` from ${String(request2.method ?? "a request to")} ${request2.url.split("?")[0]}` : "";
+  if (typeof status === "number") return `HTTP ${status}${where}, with no message`;
+  return `${typeof name === "string" ? name : "an error"}${where}, with no message`;
 }
 var NO_RETRY = { request: { retries: 0 } };
 

@@ -45194,7 +45194,10 @@ function describeValue(value) {
   if (value === null) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string") {
+    const text2 = JSON.stringify(value);
+    return `the string ${text2.length > 60 ? `${text2.slice(0, 57)}..."` : text2}`;
+  }
   return String(value);
 }
 function bound(words, symbol2, origin, limit, inclusive) {
@@ -67839,8 +67842,15 @@ function outcomeUnknown(error63) {
   return status === void 0 || status >= 500;
 }
 function redactedMessage(error63) {
-  const text2 = error63 instanceof Error ? error63.message : String(error63);
+  const given = error63 instanceof Error ? error63.message : String(error63);
+  const text2 = given.trim() === "" ? requestText(error63) : given;
   return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
+}
+function requestText(error63) {
+  const { status, request: request2, name } = error63 ?? {};
+  const where = typeof request2?.url === "string" ? ` from ${String(request2.method ?? "a request to")} ${request2.url.split("?")[0]}` : "";
+  if (typeof status === "number") return `HTTP ${status}${where}, with no message`;
+  return `${typeof name === "string" ? name : "an error"}${where}, with no message`;
 }
 var NO_RETRY = { request: { retries: 0 } };
 
@@ -75711,7 +75721,9 @@ var optionalText = external_exports.string().transform((s) => s.trim()).transfor
 var yamlBoolean = (name) => external_exports.string().trim().refine((s) => /^(true|True|TRUE|false|False|FALSE)$/.test(s), {
   message: `input ${name} must be true or false`
 }).transform((s) => s.toLowerCase() === "true");
-var optionalBoolean = (name) => external_exports.union([external_exports.literal("").transform(() => void 0), yamlBoolean(name)]);
+var optionalBoolean = (name) => external_exports.string().trim().refine((s) => s === "" || /^(true|True|TRUE|false|False|FALSE)$/.test(s), {
+  message: `input ${name} must be true or false, or left empty`
+}).transform((s) => s === "" ? void 0 : s.toLowerCase() === "true");
 var inputsSchema = external_exports.object({
   config: optionalText,
   environment: optionalText,

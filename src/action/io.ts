@@ -88,8 +88,15 @@ const yamlBoolean = (name: InputName) =>
     })
     .transform((s) => s.toLowerCase() === 'true');
 
+/** Left empty: undefined; else as yamlBoolean (one schema, so that its message is the one given). */
 const optionalBoolean = (name: InputName) =>
-  z.union([z.literal('').transform(() => undefined), yamlBoolean(name)]);
+  z
+    .string()
+    .trim()
+    .refine((s) => s === '' || /^(true|True|TRUE|false|False|FALSE)$/.test(s), {
+      message: `input ${name} must be true or false, or left empty`,
+    })
+    .transform((s) => (s === '' ? undefined : s.toLowerCase() === 'true'));
 
 export const inputsSchema = z.object({
   config: optionalText,

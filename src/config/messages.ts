@@ -47,7 +47,11 @@ function describeValue(value: unknown): string {
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') {
+    // Short: a file that is not a config at all would otherwise be repeated into the log.
+    const text = JSON.stringify(value);
+    return `the string ${text.length > 60 ? `${text.slice(0, 57)}..."` : text}`;
+  }
   return String(value);
 }
 

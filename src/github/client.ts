@@ -47,8 +47,27 @@ export function outcomeUnknown(error: unknown): boolean {
 
 /** An error's message with anything that looks like a GitHub token replaced, for logs. */
 export function redactedMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const given = error instanceof Error ? error.message : String(error);
+  const text = given.trim() === '' ? requestText(error) : given;
   return text.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, '***');
+}
+
+/**
+ * What a request that failed without a message was: `HTTP 404 from GET https://…/repos/o/r` (a
+ * proxy or a wrong API URL answering with an empty body), else the error's kind.
+ */
+function requestText(error: unknown): string {
+  const { status, request, name } = (error ?? {}) as {
+    status?: unknown;
+    request?: { method?: unknown; url?: unknown };
+    name?: unknown;
+  };
+  const where =
+    typeof request?.url === 'string'
+      ? ` from ${String(request.method ?? 'a request to')} ${request.url.split('?')[0]}`
+      : '';
+  if (typeof status === 'number') return `HTTP ${status}${where}, with no message`;
+  return `${typeof name === 'string' ? name : 'an error'}${where}, with no message`;
 }
 
 /** Passes a request through with the retry plugin off: for writes that must not be repeated blindly. */

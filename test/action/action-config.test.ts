@@ -47,6 +47,20 @@ describe('the bundled Action finding its configuration', () => {
     expectAllScopesDone(run);
   });
 
+  it('fails the step naming the input when a yes-or-no input is neither', async () => {
+    const f = workspace();
+    const run = await runAction({
+      workspace: f.dir,
+      inputs: { 'production-environment': 'maybe' },
+      interactions: [],
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '::error::input production-environment must be true or false, or left empty',
+    );
+    expectAllScopesDone(run);
+  });
+
   it('fails the step, naming both places, when the workspace holds neither', async () => {
     const f = workspace();
     rmSync(f.path('tranche.yml'));

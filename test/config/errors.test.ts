@@ -154,6 +154,13 @@ describe('configuration errors', () => {
       expect(errorLines('- a', '- b')).toEqual(['tranche.yml:1:1: expected a mapping, got a list']);
     });
 
+    it('quotes only the start of a file that is one long string (not a config at all)', () => {
+      const passwd = 'root:x:0:0:root:/root:/bin/bash daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin';
+      expect(errorLines(passwd)).toEqual([
+        'tranche.yml:1:1: expected a mapping, got the string "root:x:0:0:root:/root:/bin/bash daemon:x:1:1:daemon:/usr..."',
+      ]);
+    });
+
     it('rejects an empty file', () => {
       expect(configError('').message).toBe('tranche.yml:1:1: expected a mapping, got an empty value');
     });

@@ -26,6 +26,16 @@ describe('outcomeUnknown', () => {
 });
 
 describe('redactedMessage', () => {
+  it('names the status and the request of an error that came with no message', () => {
+    const error = Object.assign(new Error(''), {
+      status: 404,
+      request: { method: 'POST', url: 'https://ghe.example/api/v3/repos/acme/shop/check-runs?x=1' },
+    });
+    expect(redactedMessage(error)).toBe(
+      'HTTP 404 from POST https://ghe.example/api/v3/repos/acme/shop/check-runs, with no message',
+    );
+  });
+
   it('hides anything shaped like a GitHub token', () => {
     expect(
       redactedMessage(
