@@ -68412,6 +68412,17 @@ function onSecondaryRateLimit(retryAfter, options, octokit) {
 var App2 = App.defaults({ Octokit: Octokit2 });
 var OAuthApp2 = OAuthApp.defaults({ Octokit: Octokit2 });
 
+// src/github/request-timeout.ts
+var REQUEST_TIMEOUT_MS = 3e4;
+function boundRequests(octokit, timeoutMs = REQUEST_TIMEOUT_MS) {
+  octokit.hook.before("request", (options) => {
+    const limit = AbortSignal.timeout(timeoutMs);
+    const given = options.request?.signal;
+    options.request = { ...options.request, signal: given ? AbortSignal.any([given, limit]) : limit };
+  });
+  return octokit;
+}
+
 // src/github/throttle.ts
 var RATE_LIMIT_RETRIES = 3;
 function throttleOptions(log) {
@@ -68428,20 +68439,22 @@ function throttleOptions(log) {
 // src/github/octokit.ts
 var DEFAULT_API_URL = "https://api.github.com";
 function createOctokitClient(token2, options) {
-  return new Octokit2({
-    auth: token2,
-    baseUrl: options.baseUrl ?? DEFAULT_API_URL,
-    userAgent: "tranche-cli",
-    throttle: throttleOptions(options.log),
-    log: {
-      debug: () => {
-      },
-      info: () => {
-      },
-      warn: (m) => options.log.warning(m),
-      error: (m) => options.log.warning(m)
-    }
-  });
+  return boundRequests(
+    new Octokit2({
+      auth: token2,
+      baseUrl: options.baseUrl ?? DEFAULT_API_URL,
+      userAgent: "tranche-cli",
+      throttle: throttleOptions(options.log),
+      log: {
+        debug: () => {
+        },
+        info: () => {
+        },
+        warn: (m) => options.log.warning(m),
+        error: (m) => options.log.warning(m)
+      }
+    })
+  );
 }
 
 // src/cli/commands/report-result.ts

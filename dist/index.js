@@ -80287,6 +80287,17 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
+// src/github/request-timeout.ts
+var REQUEST_TIMEOUT_MS = 3e4;
+function boundRequests(octokit, timeoutMs = REQUEST_TIMEOUT_MS) {
+  octokit.hook.before("request", (options) => {
+    const limit = AbortSignal.timeout(timeoutMs);
+    const given = options.request?.signal;
+    options.request = { ...options.request, signal: given ? AbortSignal.any([given, limit]) : limit };
+  });
+  return octokit;
+}
+
 // src/github/throttle.ts
 var RATE_LIMIT_RETRIES = 3;
 function throttleOptions(log) {
@@ -80302,11 +80313,8 @@ function throttleOptions(log) {
 
 // src/action/octokit.ts
 function createActionClient(token, log) {
-  return getOctokit(
-    token,
-    { throttle: throttleOptions(log), userAgent: "tranche-action" },
-    retry,
-    throttling
+  return boundRequests(
+    getOctokit(token, { throttle: throttleOptions(log), userAgent: "tranche-action" }, retry, throttling)
   );
 }
 

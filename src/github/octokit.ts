@@ -5,6 +5,7 @@
 import { Octokit } from 'octokit';
 import type { GitHubClient } from './client.ts';
 import type { Logger } from './deployments.ts';
+import { boundRequests } from './request-timeout.ts';
 import { throttleOptions } from './throttle.ts';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -13,16 +14,18 @@ export function createOctokitClient(
   token: string,
   options: { baseUrl?: string | undefined; log: Logger },
 ): GitHubClient {
-  return new Octokit({
-    auth: token,
-    baseUrl: options.baseUrl ?? DEFAULT_API_URL,
-    userAgent: 'tranche-cli',
-    throttle: throttleOptions(options.log),
-    log: {
-      debug: () => {},
-      info: () => {},
-      warn: (m: string) => options.log.warning(m),
-      error: (m: string) => options.log.warning(m),
-    },
-  });
+  return boundRequests(
+    new Octokit({
+      auth: token,
+      baseUrl: options.baseUrl ?? DEFAULT_API_URL,
+      userAgent: 'tranche-cli',
+      throttle: throttleOptions(options.log),
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (m: string) => options.log.warning(m),
+        error: (m: string) => options.log.warning(m),
+      },
+    }),
+  );
 }
