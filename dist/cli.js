@@ -56770,7 +56770,6 @@ function namedEnvironment(project, options) {
   if (!Object.hasOwn(environments, name)) throw new UnknownEnvironmentError(name, Object.keys(environments));
   return name;
 }
-var READS = "read";
 async function openProjectLedger(options, runtime, dir, missing = "create") {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
   const defaultPath = join5(dir, DEFAULT_LEDGER_PATH);
@@ -68730,7 +68729,7 @@ async function rollBackLocally(options, runtime, project, who, notifier) {
       report(result, options, runtime);
       return result.decision === "succeeded" ? 0 : 1;
     }),
-    READS
+    "read"
   );
 }
 async function preparedRollback(source, request2) {
@@ -68810,7 +68809,7 @@ async function tracksCommand(options, runtime) {
       plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
       holds: await trackHolds(ledger, service, now)
     }),
-    READS
+    "read"
   );
   if (options.json) {
     const held = Object.fromEntries([...holds].map(([track, lock]) => [track, lock]));
@@ -69131,7 +69130,7 @@ async function historyCommand(options, runtime) {
         return { ...run2, action, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
       });
     },
-    READS
+    "read"
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}
@@ -69557,7 +69556,7 @@ async function ledgerPruneCommand(options, runtime) {
     runtime,
     configDir(options, runtime),
     (ledger) => ledger.prune(before, { dryRun: options.dryRun }),
-    READS
+    "read"
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify({ ...result, dryRun: options.dryRun === true })}
@@ -69686,7 +69685,7 @@ async function statsCommand(options, runtime) {
       environment,
       withDuration: true
     }),
-    READS
+    "read"
   );
   const stages = stageTimings(events);
   if (options.json) {
@@ -69735,7 +69734,7 @@ async function statusCommand(options, runtime) {
         })
       );
     },
-    READS
+    "read"
   );
   if (options.json) runtime.stdout.write(`${JSON.stringify({ service, environments: statuses }, null, 2)}
 `);
@@ -69836,7 +69835,7 @@ async function tailCommand(options, runtime) {
         reporter.finish?.();
       }
     },
-    READS
+    "read"
   );
 }
 async function newestUnfinished(options, runtime) {
@@ -69961,7 +69960,7 @@ async function verdictCommand(options, runtime) {
       }
       return results.some((r) => r.standing.verdict === "bad") ? 1 : 0;
     },
-    READS
+    "read"
   );
 }
 function details3(evidence) {

@@ -101,9 +101,6 @@ export function namedEnvironment(project: Project, options: CommonOptions): stri
  */
 export type MissingLedger = 'create' | 'read' | 'existing';
 
-/** How a command that only reads (or, as a rollback, needs what is recorded) opens the ledger. */
-export const READS = 'read' satisfies MissingLedger;
-
 /**
  * --ledger, else TRANCHE_LEDGER, else a postgres:// DATABASE_URL, else .tranche/ledger.db beside
  * the config. A ledger that cannot be opened is a UsageError (exit 2) naming where the location

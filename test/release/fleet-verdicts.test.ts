@@ -18,8 +18,11 @@ afterEach(async () => {
   await ledger.close();
 });
 
-/** `total` outcomes of the version, the first `failures` of them failed, from `at` on. */
-async function report(version: string, failures: number, total: number, at: number): Promise<void> {
+/**
+ * `total` outcomes of the version, the first `failures` of them failed, from `at` on; their job ids
+ * `<batch>-<i>` (a later batch of the same version names its own).
+ */
+async function report(version: string, failures: number, total: number, at: number, batch = version) {
   await ledger.recordOutcomes(
     Array.from({ length: total }, (_, i) => ({
       service: 'spark',
@@ -27,7 +30,7 @@ async function report(version: string, failures: number, total: number, at: numb
       environment: 'prod',
       outcome: i < failures ? ('failure' as const) : ('success' as const),
       source: 'test',
-      sourceId: `${version}-${i}`,
+      sourceId: `${batch}-${i}`,
       at: at + i,
     })),
   );
@@ -76,17 +79,7 @@ describe('evaluateVerdict', () => {
     expect(
       (await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 3000 })).recorded,
     ).toBeNull();
-    await ledger.recordOutcomes(
-      Array.from({ length: 60 }, (_, i) => ({
-        service: 'spark',
-        version: '3.2',
-        environment: 'prod',
-        outcome: 'failure' as const,
-        source: 'test',
-        sourceId: `late-${i}`,
-        at: T0 + 5000 + i,
-      })),
-    );
+    await report('3.2', 60, 60, T0 + 5000, 'late');
     const bad = await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 9000 });
     expect(bad.standing).toMatchObject({
       verdict: 'bad',
@@ -102,17 +95,7 @@ describe('evaluateVerdict', () => {
     await report('3.2', 0, 5, T0 + 1000);
     const first = await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 2000 });
     expect(first.standing).toMatchObject({ verdict: 'pending', evidence: { samples: 5 } });
-    await ledger.recordOutcomes(
-      Array.from({ length: 7 }, (_, i) => ({
-        service: 'spark',
-        version: '3.2',
-        environment: 'prod',
-        outcome: 'success' as const,
-        source: 'test',
-        sourceId: `more-${i}`,
-        at: T0 + 3000 + i,
-      })),
-    );
+    await report('3.2', 0, 7, T0 + 3000, 'more');
     const again = await evaluateVerdict(ledger, 'spark', '3.2', SETTINGS, { actor: 'bot', now: T0 + 4000 });
     expect(again.recorded).toBeNull();
     expect(again.standing).toMatchObject({

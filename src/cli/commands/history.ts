@@ -1,7 +1,7 @@
 import { startsRollback } from '../../engine/events.ts';
 import type { DeployEvent, InventorySpec } from '../../engine/ports.ts';
 import type { Ledger, RunRecord } from '../../ledger/types.ts';
-import { type CommonOptions, loadProject, READS, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, seconds, table } from '../table.ts';
 import { parseSince } from '../when.ts';
@@ -41,7 +41,7 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
         return { ...run, action, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };
       });
     },
-    READS,
+    'read',
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { type CommonOptions, configDir, READS, withLedger } from '../project.ts';
+import { type CommonOptions, configDir, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 import { parseAge } from '../when.ts';
@@ -21,7 +21,7 @@ export async function ledgerPruneCommand(options: LedgerPruneOptions, runtime: R
     runtime,
     configDir(options, runtime),
     (ledger) => ledger.prune(before, { dryRun: options.dryRun }),
-    READS,
+    'read',
   );
   if (options.json) {
     runtime.stdout.write(`${JSON.stringify({ ...result, dryRun: options.dryRun === true })}\n`);

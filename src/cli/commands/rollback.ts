@@ -21,7 +21,6 @@ import {
   loadProject,
   type Project,
   projectCommandEnv,
-  READS,
   readProjectInventory,
   withLedger,
 } from '../project.ts';
@@ -115,7 +114,7 @@ async function rollBackLocally(
         report(result, options, runtime);
         return result.decision === 'succeeded' ? 0 : 1;
       }),
-    READS,
+    'read',
   );
 }
 

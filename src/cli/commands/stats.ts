@@ -1,5 +1,5 @@
 import { stageTimings } from '../../stats/stage-timing.ts';
-import { type CommonOptions, loadProject, namedEnvironment, READS, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { seconds, table } from '../table.ts';
 
@@ -17,7 +17,7 @@ export async function statsCommand(options: CommonOptions, runtime: Runtime): Pr
         environment,
         withDuration: true,
       }),
-    READS,
+    'read',
   );
   const stages = stageTimings(events);
   if (options.json) {

@@ -2,7 +2,7 @@ import type { TargetState } from '../../engine/ports.ts';
 import type { RunRecord } from '../../ledger/types.ts';
 import { ownedHistory } from '../../release/deployment-records.ts';
 import { liveVersion } from '../../release/live-version.ts';
-import { type CommonOptions, loadProject, namedEnvironment, READS, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
 
@@ -44,7 +44,7 @@ export async function statusCommand(options: CommonOptions, runtime: Runtime): P
         }),
       );
     },
-    READS,
+    'read',
   );
   if (options.json) runtime.stdout.write(`${JSON.stringify({ service, environments: statuses }, null, 2)}\n`);
   else runtime.stdout.write(`${statuses.map((s) => renderStatus(service, s)).join('\n\n')}\n`);

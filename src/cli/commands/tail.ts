@@ -4,14 +4,7 @@ import type { Ledger, RunRecord } from '../../ledger/types.ts';
 import { runsInProgress } from '../../release/deployment-records.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
 import { followRun } from '../follow.ts';
-import {
-  type CommonOptions,
-  chooseEnvironment,
-  configDir,
-  loadProject,
-  READS,
-  withLedger,
-} from '../project.ts';
+import { type CommonOptions, chooseEnvironment, configDir, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 import { parseAge } from '../when.ts';
@@ -61,7 +54,7 @@ export async function tailCommand(options: TailOptions, runtime: Runtime): Promi
         reporter.finish?.();
       }
     },
-    READS,
+    'read',
   );
 }
 

@@ -13,7 +13,7 @@ import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../relea
 import { trackCoverageLines } from '../../render/canary-coverage.ts';
 import { elapsedText } from '../../render/format.ts';
 import { notifyOnce } from '../notify.ts';
-import { type CommonOptions, loadProject, type Project, READS, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, type Project, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
 
@@ -31,7 +31,7 @@ export async function tracksCommand(options: CommonOptions, runtime: Runtime): P
       plan: planPromotions(await promotionInput(ledger, service, tracks, now, environmentTargets(project))),
       holds: await trackHolds(ledger, service, now),
     }),
-    READS,
+    'read',
   );
   if (options.json) {
     const held = Object.fromEntries([...holds].map(([track, lock]) => [track, lock]));

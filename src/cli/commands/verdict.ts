@@ -13,7 +13,7 @@ import { environmentsRunning } from '../../release/live-version.ts';
 import { verdictBadNotice } from '../../release/notices.ts';
 import { evidenceTable, rollbackLines, verdictPlot } from '../../render/fleet-verdict.ts';
 import { notifyOnce } from '../notify.ts';
-import { type CommonOptions, loadProject, READS, withLedger } from '../project.ts';
+import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime } from '../table.ts';
 
@@ -88,7 +88,7 @@ export async function verdictCommand(options: VerdictOptions, runtime: Runtime):
       }
       return results.some((r) => r.standing.verdict === 'bad') ? 1 : 0;
     },
-    READS,
+    'read',
   );
 }
 
