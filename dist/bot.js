@@ -70182,7 +70182,7 @@ function promotionStep(input2, states, i) {
       version: version3,
       reason: "manual",
       bakedAt: state.bakedAt,
-      message: `${to.name} is promoted to by hand: /promote ${version3} to ${to.name}`
+      message: `${to.name} is promoted to by hand`
     };
   }
   return {
@@ -77801,7 +77801,9 @@ function promotionLines(view) {
     plan.next ? `\u23ED\uFE0F Next promotion: \`${plan.next.version}\` **${plan.next.from}** \u2192 **${plan.next.to}** at ${when2(plan.next.dueAt)} (in ${formatDuration(plan.next.dueAt - now)}).` : "\u23ED\uFE0F Next promotion: none scheduled."
   );
   for (const blocked of plan.blocked)
-    lines.push(`\u23F3 **${blocked.from}** \u2192 **${blocked.to}** waits: ${blocked.message}.`);
+    lines.push(
+      `\u23F3 **${blocked.from}** \u2192 **${blocked.to}** waits: ${blocked.message}` + (blocked.reason === "manual" ? `: \`/promote ${blocked.version} to ${blocked.to}\`.` : ".")
+    );
   const planned = [...plan.due, ...plan.upcoming, ...plan.blocked];
   for (const failed of view.promotions.filter((p) => p.state === "failed")) {
     if (!planned.some((p) => p.version === failed.version && p.to === failed.toTrack)) continue;

@@ -50987,7 +50987,7 @@ function promotionStep(input2, states, i) {
       version: version2,
       reason: "manual",
       bakedAt: state.bakedAt,
-      message: `${to.name} is promoted to by hand: /promote ${version2} to ${to.name}`
+      message: `${to.name} is promoted to by hand`
     };
   }
   return {
@@ -68853,10 +68853,16 @@ function renderTracks(service, tracks, plan, now) {
   lines2.push(
     plan.next ? `next promotion: ${plan.next.version} ${plan.next.from} \u2192 ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${elapsedText(plan.next.dueAt - now)})` : "next promotion: none scheduled"
   );
-  for (const b of plan.blocked) lines2.push(`waiting: ${b.from} \u2192 ${b.to}: ${b.message}`);
+  for (const b of plan.blocked) lines2.push(`waiting: ${b.from} \u2192 ${b.to}: ${b.message}${byHand(tracks, b)}`);
   for (const track of tracks)
     if (track.categories) lines2.push(...trackCoverageLines(track.name, track.categories));
   return lines2;
+}
+function byHand(tracks, blocked) {
+  if (blocked.reason !== "manual" || blocked.version === null) return "";
+  const members2 = tracks.find((t) => t.name === blocked.to)?.members ?? [];
+  if (members2.some((m) => m.targets)) return `: the bot's /promote ${blocked.version} to ${blocked.to}`;
+  return `: ${members2.map((m) => `tranche deploy -e ${m.environment} --version ${blocked.version}`).join("; ")}`;
 }
 async function holdCommand(track, options, runtime) {
   const project = await loadProject(options, runtime);

@@ -68,7 +68,10 @@ function promotionLines(view: TracksView): string[] {
       : '⏭️ Next promotion: none scheduled.',
   );
   for (const blocked of plan.blocked)
-    lines.push(`⏳ **${blocked.from}** → **${blocked.to}** waits: ${blocked.message}.`);
+    lines.push(
+      `⏳ **${blocked.from}** → **${blocked.to}** waits: ${blocked.message}` +
+        (blocked.reason === 'manual' ? `: \`/promote ${blocked.version} to ${blocked.to}\`.` : '.'),
+    );
   // A promotion that could not be carried out (the deploy gate refused it) is tried again while it is due.
   const planned = [...plan.due, ...plan.upcoming, ...plan.blocked];
   for (const failed of view.promotions.filter((p) => p.state === 'failed')) {

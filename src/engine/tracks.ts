@@ -320,7 +320,7 @@ function promotionStep(
       version,
       reason: 'manual',
       bakedAt: state.bakedAt,
-      message: `${to.name} is promoted to by hand: /promote ${version} to ${to.name}`,
+      message: `${to.name} is promoted to by hand`,
     };
   }
   return {

@@ -348,7 +348,7 @@ describe('release tracks', () => {
           '',
           '⏭️ Next promotion: none scheduled.',
           '',
-          '⏳ **yolo** → **canary** waits: canary is promoted to by hand: /promote 3 to canary.',
+          '⏳ **yolo** → **canary** waits: canary is promoted to by hand: `/promote 3 to canary`.',
         ].join('\n'),
       );
       expect(t.github.bodies('createDeployment')).toEqual([]);

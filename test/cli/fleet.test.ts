@@ -310,6 +310,10 @@ describe('tranche tracks', () => {
     expect(shown.blocked).toEqual([
       expect.objectContaining({ version: '3.1.2', from: 'canary', to: 'stable', reason: 'manual' }),
     ]);
+    // Stable is the whole environment: a deploy of the version there promotes it.
+    expect((await f.cli('tracks')).stdout).toContain(
+      'waiting: canary → stable: stable is promoted to by hand: tranche deploy -e prod --version 3.1.2\n',
+    );
   });
 
   it('holds a track and lifts the hold', async () => {

@@ -196,7 +196,7 @@ describe('planPromotions', () => {
           to: 'canary',
           reason: 'manual',
           bakedAt: T0 + HOUR,
-          message: 'canary is promoted to by hand: /promote 1.2 to canary',
+          message: 'canary is promoted to by hand',
         },
       ]);
     });

@@ -6,7 +6,7 @@
  */
 import { resolveTracks } from '../../config/resolve.ts';
 import { listedTargets } from '../../config/targets.ts';
-import { type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
+import { type Blocked, type PromotionPlan, planPromotions, type TrackSpec } from '../../engine/tracks.ts';
 import { actingName } from '../../release/actor.ts';
 import { trackHeldNotice } from '../../release/notices.ts';
 import { holdTrack, promotionInput, releaseTrack, trackHolds } from '../../release/track-state.ts';
@@ -86,10 +86,21 @@ export function renderTracks(
       ? `next promotion: ${plan.next.version} ${plan.next.from} → ${plan.next.to} at ${isoTime(plan.next.dueAt)} (in ${elapsedText(plan.next.dueAt - now)})`
       : 'next promotion: none scheduled',
   );
-  for (const b of plan.blocked) lines.push(`waiting: ${b.from} → ${b.to}: ${b.message}`);
+  for (const b of plan.blocked) lines.push(`waiting: ${b.from} → ${b.to}: ${b.message}${byHand(tracks, b)}`);
   for (const track of tracks)
     if (track.categories) lines.push(...trackCoverageLines(track.name, track.categories));
   return lines;
+}
+
+/**
+ * How to promote by hand from here: a deploy of the version to each environment of the track; a
+ * track of some targets of an environment (a ring) only the bot's `/promote` deploys.
+ */
+function byHand(tracks: TrackSpec[], blocked: Blocked): string {
+  if (blocked.reason !== 'manual' || blocked.version === null) return '';
+  const members = tracks.find((t) => t.name === blocked.to)?.members ?? [];
+  if (members.some((m) => m.targets)) return `: the bot's /promote ${blocked.version} to ${blocked.to}`;
+  return `: ${members.map((m) => `tranche deploy -e ${m.environment} --version ${blocked.version}`).join('; ')}`;
 }
 
 export interface HoldOptions extends CommonOptions {
