@@ -61005,9 +61005,8 @@ async function openCheckRun(request2, runId, resolved) {
       request2.log
     );
   } catch (error62) {
-    request2.log.warning(
-      `could not create the check run (does the token have checks: write?): ${redactedMessage(error62)}`
-    );
+    const hint = httpStatus(error62) === 403 ? " (does the token have checks: write?)" : "";
+    request2.log.warning(`could not create the check run${hint}: ${redactedMessage(error62)}`);
     return void 0;
   }
 }

@@ -71469,9 +71469,8 @@ async function openCheckRun(request2, runId, resolved) {
       request2.log
     );
   } catch (error63) {
-    request2.log.warning(
-      `could not create the check run (does the token have checks: write?): ${redactedMessage(error63)}`
-    );
+    const hint = httpStatus(error63) === 403 ? " (does the token have checks: write?)" : "";
+    request2.log.warning(`could not create the check run${hint}: ${redactedMessage(error63)}`);
     return void 0;
   }
 }

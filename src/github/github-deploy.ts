@@ -28,7 +28,7 @@ import { renderMarkdownSummary, renderPlanMarkdown } from '../render/markdown-su
 import { headline } from '../render/summary.ts';
 import { failureAnnotations } from './annotations.ts';
 import { type CheckConclusion, CheckRun, CheckRunReporter, teeReporter } from './check-run.ts';
-import { type GitHubClient, type RepoRef, redactedMessage } from './client.ts';
+import { type GitHubClient, httpStatus, type RepoRef, redactedMessage } from './client.ts';
 import type { DeployStore } from './deploy-store.ts';
 import { parseDeploymentPayload, type TrancheDeployment } from './deployment-payload.ts';
 import {
@@ -504,9 +504,9 @@ async function openCheckRun(
       request.log,
     );
   } catch (error) {
-    request.log.warning(
-      `could not create the check run (does the token have checks: write?): ${redactedMessage(error)}`,
-    );
+    // A refusal is most often the workflow's permissions; anything else says so itself.
+    const hint = httpStatus(error) === 403 ? ' (does the token have checks: write?)' : '';
+    request.log.warning(`could not create the check run${hint}: ${redactedMessage(error)}`);
     return undefined;
   }
 }

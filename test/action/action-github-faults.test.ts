@@ -204,4 +204,35 @@ describe('the bundled Action against a misbehaving GitHub', () => {
       expectAllScopesDone(run);
     });
   });
+  // The hint about the token's permission is for a refusal, not for any failure.
+  describe.each([
+    { status: 403, message: 'Resource not accessible by integration', hint: true },
+    { status: 422, message: 'Invalid request', hint: false },
+  ])('when GitHub answers $status to the check run', ({ status, message, hint }) => {
+    let run: ActionRun;
+    let f: ReturnType<typeof workspace>;
+    beforeAll(async () => {
+      f = workspace();
+      run = await runAction({
+        workspace: f.dir,
+        interactions: [
+          { ...gh.createCheckRun(7, status), body: { message } },
+          gh.listDeployments('prod', []),
+          gh.matchingTags('shop', []),
+          gh.createTag(),
+          gh.createDeployment(9),
+          gh.createStatus(9),
+          gh.createStatus(9),
+        ],
+      });
+    });
+
+    it(`warns${hint ? ', asks about checks: write,' : ''} and deploys without the check run`, () => {
+      const warning = `::warning::could not create the check run${hint ? ' (does the token have checks: write?)' : ''}: ${message}`;
+      expect(run.stdout).toContain(warning);
+      expect(run.code).toBe(0);
+      expect(['t-1', 't-2', 't-3'].map(f.versionOf)).toEqual(['1.1', '1.1', '1.1']);
+      expectAllScopesDone(run);
+    });
+  });
 });
