@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useWorkspaces } from './fleet.ts';
 import { bodies, expectAllScopesDone, sequence } from './harness/expect.ts';
 import { type ActionRun, runAction } from './harness/runner.ts';
-import { gh, reports, SHA } from './harness/scenario.ts';
+import { firstVersion, gh, reports, SHA } from './harness/scenario.ts';
 
 const workspace = useWorkspaces();
 
@@ -62,9 +62,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
         workspace: workspace().dir,
         interactions: [
           gh.createCheckRun(7),
-          gh.listDeployments('prod', []),
-          gh.matchingTags('shop', []),
-          gh.createTag(),
+          ...firstVersion(),
           gh.createDeployment(9, 502),
           gh.findDeployment(9),
           ...reports({ checkRun: 7, deployment: 9, batches: 2 }),
@@ -95,9 +93,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
         workspace: workspace().dir,
         interactions: [
           gh.createCheckRun(7),
-          gh.listDeployments('prod', []),
-          gh.matchingTags('shop', []),
-          gh.createTag(),
+          ...firstVersion(),
           gh.createDeployment(9, 502),
           gh.findDeployment(undefined),
           gh.createDeployment(9),
@@ -127,9 +123,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
         interactions: [
           gh.createCheckRun(7),
           { ...gh.listDeployments('prod', []), status: 502, body: { message: 'Bad Gateway' } },
-          gh.listDeployments('prod', []),
-          gh.matchingTags('shop', []),
-          gh.createTag(),
+          ...firstVersion(),
           gh.createDeployment(9, 403, { 'retry-after': '1' }),
           gh.createDeployment(9),
           gh.createStatus(9, 429, { 'retry-after': '1' }),
@@ -184,9 +178,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
         workspace: f.dir,
         interactions: [
           gh.createCheckRun(7),
-          gh.listDeployments('prod', []),
-          gh.matchingTags('shop', []),
-          gh.createTag(),
+          ...firstVersion(),
           gh.createDeployment(9),
           gh.createStatus(9),
           { ...gh.updateCheckRun(7), status: 422, body: { message: 'Invalid request' } },
@@ -217,9 +209,7 @@ describe('the bundled Action against a misbehaving GitHub', () => {
         workspace: f.dir,
         interactions: [
           { ...gh.createCheckRun(7, status), body: { message } },
-          gh.listDeployments('prod', []),
-          gh.matchingTags('shop', []),
-          gh.createTag(),
+          ...firstVersion(),
           gh.createDeployment(9),
           gh.createStatus(9),
           gh.createStatus(9),

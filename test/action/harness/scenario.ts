@@ -133,6 +133,11 @@ export function reports(options: { checkRun: number; deployment: number; batches
   ];
 }
 
+/** Version 1.1 of a service nothing was deployed or tagged for yet: no live deployment, no tag, tag 1.1. */
+export function firstVersion(): Interaction[] {
+  return [gh.listDeployments('prod', []), gh.matchingTags('shop', []), gh.createTag()];
+}
+
 /**
  * A run on a push to prod, where nothing is deployed yet and the tags stop at 1.2: check run 7,
  * tag 1.3, deployment 9, and the reports of a rollout in two batches (the test fleet's three
