@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PAGES = [
   'README.md',
+  'BENCHMARKS.md',
+  'RELIABILITY.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
@@ -45,10 +47,24 @@ function localLinks(page: string): string[] {
   return links.filter((target) => !/^[a-z]+:/.test(target));
 }
 
+/** This repository on GitHub: pages link there for files the npm package does not hold. */
+const REPOSITORY = /^https:\/\/github\.com\/tranche-dev\/tranche\/(?:blob|tree)\/main\/(.*)$/;
+
+/** Links to this repository's files on GitHub, as paths from the repository's root. */
+function repositoryLinks(page: string): string[] {
+  const links = proseLines(readFileSync(join(ROOT, page), 'utf8')).flatMap((line) =>
+    [...line.matchAll(/\]\((https:[^)\s]+)\)/g)].map((match) => match[1] ?? ''),
+  );
+  return links.flatMap((link) => {
+    const path = REPOSITORY.exec(link)?.[1];
+    return path === undefined ? [] : [path];
+  });
+}
+
 /** Why a link is broken, or undefined when its file (and heading) exist. */
-function brokenReason(page: string, target: string): string | undefined {
+function brokenReason(page: string, target: string, from = dirname(join(ROOT, page))): string | undefined {
   const [path = '', anchor] = target.split('#');
-  const file = path === '' ? join(ROOT, page) : join(dirname(join(ROOT, page)), path);
+  const file = path === '' ? join(ROOT, page) : join(from, path);
   if (!existsSync(file)) return `no file ${relative(ROOT, file)}`;
   if (anchor !== undefined && !anchorsOf(file).has(anchor))
     return `no heading #${anchor} in ${relative(ROOT, file)}`;
@@ -68,6 +84,14 @@ describe('the documentation pages', () => {
       });
       expect(broken).toEqual([]);
     });
+
+    it(`${page}: every link to this repository on GitHub finds its file and heading`, () => {
+      const broken = repositoryLinks(page).flatMap((target) => {
+        const reason = brokenReason(page, target, ROOT);
+        return reason === undefined ? [] : [`${target}: ${reason}`];
+      });
+      expect(broken).toEqual([]);
+    });
   }
 
   it('the README stays a first page: at most 250 lines', () => {
@@ -80,6 +104,12 @@ describe('the link check itself', () => {
     expect(brokenReason('README.md', 'docs/cli.md#no-such-heading')).toBe(
       'no heading #no-such-heading in docs/cli.md',
     );
+  });
+
+  it('reads a link to this repository on GitHub as a path in it, and finds one that does not exist', () => {
+    expect(REPOSITORY.exec('https://github.com/tranche-dev/tranche/blob/main/app.yml')?.[1]).toBe('app.yml');
+    expect(REPOSITORY.exec('https://github.com/other/tranche/blob/main/app.yml')).toBeNull();
+    expect(brokenReason('docs/bot.md', 'no-such-file.yml', ROOT)).toBe('no file no-such-file.yml');
   });
 
   it('finds a link to a file that does not exist', () => {

@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUIRED_NODE_MAJOR } from '../../src/cli/node-version.ts';
@@ -131,19 +131,46 @@ function tranche(args: string[], cwd: string) {
 }
 
 describe('the npm package', () => {
-  it('holds the launcher, the bundled CLI, the README, the docs it links to, the licence and the manifest, and depends on nothing', () => {
+  it('holds the launcher, the bundled CLI, the README, the pages and files it links to, the licence and the manifest, and depends on nothing', () => {
     const docs = readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`);
-    expect(packedFiles).toEqual(
-      ['LICENSE', 'README.md', 'dist/cli.js', 'dist/tranche.js', ...docs, 'package.json'].sort(),
+    const schema = readdirSync(join(ROOT, 'schema')).map((name) => `schema/${name}`);
+    const examples = ['workflows', 'ansible-inventory'].flatMap((dir) =>
+      readdirSync(join(ROOT, 'examples', dir)).map((name) => `examples/${dir}/${name}`),
     );
-    const readmeLinks = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#]+)/g)];
-    expect(readmeLinks.length).toBeGreaterThan(0);
-    for (const [, link] of readmeLinks) expect(packedFiles).toContain(link);
+    expect(packedFiles).toEqual(
+      [
+        'BENCHMARKS.md',
+        'LICENSE',
+        'README.md',
+        'RELIABILITY.md',
+        'dist/cli.js',
+        'dist/tranche.js',
+        ...docs,
+        ...examples,
+        'package.json',
+        ...schema,
+      ].sort(),
+    );
     const installed = JSON.parse(
       readFileSync(join(dirname(bin), '..', 'lib', 'node_modules', 'tranche', 'package.json'), 'utf8'),
     );
     expect(installed.dependencies).toBeUndefined();
     expect(installed.bin).toEqual({ tranche: 'dist/tranche.js' });
+  });
+
+  it('holds what its pages link to: a page read from node_modules has no link into the repository alone', () => {
+    const pages = packedFiles.filter((file) => file.endsWith('.md'));
+    const links = pages.flatMap((page) =>
+      [...readFileSync(join(ROOT, page), 'utf8').matchAll(/\]\(([^)\s#]+)(?:#[^)\s]*)?\)/g)]
+        .map((match) => match[1] ?? '')
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .map((target) => ({ page, path: posix.join(posix.dirname(page), target).replace(/\/$/, '') })),
+    );
+    expect(links.length).toBeGreaterThan(20);
+    const outside = links.filter(
+      ({ path }) => !packedFiles.some((file) => file === path || file.startsWith(`${path}/`)),
+    );
+    expect(outside).toEqual([]);
   });
 
   it('asks for the Node.js its engines field names', () => {
