@@ -58568,8 +58568,7 @@ var Rollout = class {
   }
   async finish(failure2, rolledBack) {
     const decision = runDecision2(failure2, this.spec.onFailure);
-    const stuck = rolledBack.filter((r) => r.status !== "rolled_back").length;
-    let message = (failure2?.message ?? `${this.spec.version} is live on every target`) + (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : "");
+    let message = (failure2?.message ?? `${this.spec.version} is live on every target`) + stuckText(rolledBack);
     const durationMs = this.ports.clock.now() - this.startedAt;
     const reasonCode = failure2?.reasonCode ?? "all_batches_healthy";
     const unrecorded = await this.sink.emitAnyway({
@@ -58602,6 +58601,11 @@ var Rollout = class {
     };
   }
 };
+function stuckText(rolledBack) {
+  const failed = rolledBack.filter((r) => r.status === "failed").length;
+  const first = rolledBack.filter((r) => r.status === "no_previous_version");
+  return (failed > 0 ? `; ${failed} target(s) could not be rolled back` : "") + (first.length > 0 ? `; ${first.length} target(s) had no earlier version to go back to and still run ${first[0]?.from}` : "");
+}
 function errorText3(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
 }

@@ -612,10 +612,8 @@ class Rollout {
 
   private async finish(failure: Failure | undefined, rolledBack: RollbackResult[]): Promise<DeployResult> {
     const decision = runDecision(failure, this.spec.onFailure);
-    const stuck = rolledBack.filter((r) => r.status !== 'rolled_back').length;
     let message =
-      (failure?.message ?? `${this.spec.version} is live on every target`) +
-      (stuck > 0 ? `; ${stuck} target(s) could not be rolled back` : '');
+      (failure?.message ?? `${this.spec.version} is live on every target`) + stuckText(rolledBack);
     const durationMs = this.ports.clock.now() - this.startedAt;
     const reasonCode = failure?.reasonCode ?? 'all_batches_healthy';
     const unrecorded = await this.sink.emitAnyway({
@@ -647,6 +645,21 @@ class Rollout {
       durationMs,
     };
   }
+}
+
+/**
+ * What the rollback could not do, for the run's message: targets whose rollback failed, and
+ * targets with no earlier version to go back to (a first deploy), which still run the new one.
+ */
+function stuckText(rolledBack: RollbackResult[]): string {
+  const failed = rolledBack.filter((r) => r.status === 'failed').length;
+  const first = rolledBack.filter((r) => r.status === 'no_previous_version');
+  return (
+    (failed > 0 ? `; ${failed} target(s) could not be rolled back` : '') +
+    (first.length > 0
+      ? `; ${first.length} target(s) had no earlier version to go back to and still run ${first[0]?.from}`
+      : '')
+  );
 }
 
 function errorText(error: unknown): string {

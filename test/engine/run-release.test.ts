@@ -233,6 +233,9 @@ describe('runRelease', () => {
         { component: 'app', target: 'app-1', from: '2.14.7', to: null, status: 'no_previous_version' },
       ]);
       expect(h.executor.rollbacks()).toEqual([]);
+      expect(result.message).toBe(
+        'check query on app-1: bad; 1 target(s) had no earlier version to go back to and still run 2.14.7',
+      );
     });
 
     it('rolls back later batches first and components in reverse order', async () => {
