@@ -73842,6 +73842,7 @@ var CONNECTION_LOST_MESSAGE = /Connection terminated|connection error|timeout ex
 var RECONNECT_WINDOW_MS = 6e4;
 var RECONNECT_DELAY_MS = { first: 100, max: 2e3 };
 var SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+var SELECT_LEDGER_TABLE = "SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = 'schema_migrations'";
 function isPostgresUrl(location) {
   return /^postgres(?:ql)?:\/\//i.test(location);
 }
@@ -73859,14 +73860,20 @@ function redactUrl(location) {
   return url2.toString();
 }
 var PostgresLedger = class _PostgresLedger extends SqlLedger {
-  /** Connects to the database at `location` (a postgres:// URL) and brings the schema up to date. */
-  static async open(location) {
+  /**
+   * Connects to the database at `location` (a postgres:// URL) and brings the schema up to date.
+   * With `existing` (a reader's) a schema that holds no ledger is refused rather than created.
+   */
+  static async open(location, { existing = false } = {}) {
     const description = redactUrl(location);
     const { config: config2, schema, secrets } = poolConfig(location, description);
     const pool = new esm_default.Pool(config2);
     pool.on("error", () => void 0);
     const connection = new PostgresConnection(pool, description, schema);
     try {
+      if (existing && (await connection.query(SELECT_LEDGER_TABLE, { schema })).length === 0) {
+        throw new Error(`schema ${schema} holds no ledger (nothing has been recorded there)`);
+      }
       await migrate(connection);
       connection.reached = true;
       return new _PostgresLedger(connection);
@@ -74314,7 +74321,7 @@ async function openLedger(location, cwd, sqlite = {}, { existing = false } = {})
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`
     );
   }
-  if (isPostgresUrl(location)) return PostgresLedger.open(location);
+  if (isPostgresUrl(location)) return PostgresLedger.open(location, { existing });
   const scheme = URL_SCHEME.exec(location)?.[1];
   if (scheme !== void 0) {
     throw new LedgerLocationError(

@@ -57,7 +57,7 @@ const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
  * other scheme and `github`, which only `deploy --github` and the Action understand (versions
  * as tags in the repository); a file that cannot be opened is named in the error. `sqlite` applies
  * to a SQLite file only; with `existing` (a reader's) a SQLite file that is not there is refused
- * rather than created.
+ * rather than created, and so is a PostgreSQL schema that holds no ledger.
  */
 export async function openLedger(
   location: string | undefined,
@@ -71,7 +71,7 @@ export async function openLedger(
       `the ledger location is empty; give a file path or a postgres:// URL, or leave it out for ${DEFAULT_LEDGER_PATH}`,
     );
   }
-  if (isPostgresUrl(location)) return PostgresLedger.open(location);
+  if (isPostgresUrl(location)) return PostgresLedger.open(location, { existing });
   const scheme = URL_SCHEME.exec(location)?.[1];
   if (scheme !== undefined) {
     throw new LedgerLocationError(

@@ -54,6 +54,9 @@ const CONNECTION_LOST_MESSAGE =
 const RECONNECT_WINDOW_MS = 60_000;
 const RECONNECT_DELAY_MS = { first: 100, max: 2000 };
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A schema holds a ledger once its first migration made the table of migrations. */
+const SELECT_LEDGER_TABLE =
+  "SELECT 1 FROM information_schema.tables WHERE table_schema = $schema AND table_name = 'schema_migrations'" as const;
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(location);
@@ -75,8 +78,14 @@ export function redactUrl(location: string): string {
 }
 
 export class PostgresLedger extends SqlLedger {
-  /** Connects to the database at `location` (a postgres:// URL) and brings the schema up to date. */
-  static async open(location: string): Promise<PostgresLedger> {
+  /**
+   * Connects to the database at `location` (a postgres:// URL) and brings the schema up to date.
+   * With `existing` (a reader's) a schema that holds no ledger is refused rather than created.
+   */
+  static async open(
+    location: string,
+    { existing = false }: { existing?: boolean } = {},
+  ): Promise<PostgresLedger> {
     const description = redactUrl(location);
     const { config, schema, secrets } = poolConfig(location, description);
     const pool = new pg.Pool(config);
@@ -85,6 +94,9 @@ export class PostgresLedger extends SqlLedger {
     pool.on('error', () => undefined);
     const connection = new PostgresConnection(pool, description, schema);
     try {
+      if (existing && (await connection.query(SELECT_LEDGER_TABLE, { schema })).length === 0) {
+        throw new Error(`schema ${schema} holds no ledger (nothing has been recorded there)`);
+      }
       await migrate(connection);
       connection.reached = true;
       return new PostgresLedger(connection);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { disposedAfterEach } from '../support/dispose.ts';
 import { timeoutFor } from '../support/measured-work.ts';
+import { describePostgres, freshLedgerUrl, withClient } from '../support/postgres.ts';
 
 const CONFIG = `service: shop
 version: "3.{n}"
@@ -142,6 +143,27 @@ describe('a bad ledger location', () => {
       expect(stderr).toContain(`tranche: --ledger: there is no ledger at ${f.path('typo.db')}`);
     }
     expect(existsSync(f.path('typo.db'))).toBe(false);
+  });
+
+  describePostgres('on PostgreSQL', () => {
+    it('makes no ledger for a command that only reads: a schema that holds none is refused (exit 2), one a deploy made is read', async () => {
+      const f = fixture();
+      const url = await freshLedgerUrl();
+      const schema = new URL(url).searchParams.get('schema');
+      for (const command of [['status'], ['history'], ['verdict']]) {
+        const { code, stderr } = await f.cli(...command, '--ledger', url);
+        expect([command, code]).toEqual([command, 2]);
+        expect(stderr).toContain(`schema ${schema} holds no ledger (nothing has been recorded there)`);
+      }
+      const schemas = await withClient(url, (client) =>
+        client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]),
+      );
+      expect(schemas.rowCount).toBe(0);
+      expect((await f.cli('deploy', '-e', 'staging', '--ledger', url)).code).toBe(0);
+      const status = await f.cli('status', '-e', 'staging', '--ledger', url);
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toContain('shop in staging: live 3.1');
+    });
   });
 
   it('reads the config’s default ledger not made yet as nothing recorded, and makes none', async () => {
