@@ -5,10 +5,17 @@
  * environment's live deployment (its payload's version) and what this run did, kept in memory.
  * History (`runs`, `events`) is this process's: earlier runs are on GitHub's deployments page.
  */
-import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
+import type { DeployEvent, TargetUpdate } from '../engine/ports.ts';
 import { REASON_CODES, RUN_DECISIONS } from '../engine/vocabulary.ts';
 import { storedActor } from '../ledger/actor.ts';
-import type { DeployLedger, EventFilter, HistoryFilter, RunRecord, VersionRecord } from '../ledger/types.ts';
+import type {
+  DeployLedger,
+  EventFilter,
+  HistoryFilter,
+  RecordedTargetState,
+  RunRecord,
+  VersionRecord,
+} from '../ledger/types.ts';
 import type { GitHubClient, RepoRef } from './client.ts';
 import { allocateTagVersion, listVersionTags, numberOf } from './tag-versions.ts';
 
@@ -25,14 +32,16 @@ export interface GitHubLedgerOptions {
 
 export class GitHubLedger implements DeployLedger {
   private readonly options: GitHubLedgerOptions;
-  private readonly states = new Map<string, TargetState>();
+  private readonly states = new Map<string, RecordedTargetState>();
   private readonly recorded: DeployEvent[] = [];
 
   constructor(options: GitHubLedgerOptions) {
     this.options = options;
     for (const { component, target } of options.targets) {
       const version = options.liveVersion;
-      this.states.set(key(component, target), { component, target, version, goodVersion: version });
+      // What the live deployment put there, by a run the tags do not name.
+      const state = { component, target, version, goodVersion: version, runId: null };
+      this.states.set(key(component, target), state);
     }
   }
 
@@ -53,14 +62,14 @@ export class GitHubLedger implements DeployLedger {
       .map(({ tag, n }) => ({ service, n, version: tag.version, commit: tag.commit, createdAt: 0 }));
   }
 
-  async targetStates(): Promise<TargetState[]> {
+  async targetStates(): Promise<RecordedTargetState[]> {
     return [...this.states.values()];
   }
 
   async updateTargets(
     _service: string,
     _environment: string,
-    _runId: string,
+    runId: string,
     updates: TargetUpdate[],
   ): Promise<void> {
     for (const update of updates) {
@@ -71,6 +80,7 @@ export class GitHubLedger implements DeployLedger {
         target: update.target,
         version: update.version,
         goodVersion: update.good ? update.version : (before?.goodVersion ?? null),
+        runId,
       });
     }
   }

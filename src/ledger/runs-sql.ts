@@ -34,7 +34,7 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   run_id = excluded.run_id,
   updated_at = excluded.updated_at` as const;
 
-export const SELECT_TARGET_STATES = `SELECT component, target, version, good_version
+export const SELECT_TARGET_STATES = `SELECT component, target, version, good_version, run_id
 FROM target_states WHERE service = $service AND environment = $environment
 ORDER BY component, target` as const;
 

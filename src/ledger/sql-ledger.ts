@@ -2,7 +2,7 @@
  * The Ledger, written once over a SqlConnection: SqliteLedger and PostgresLedger are this class
  * with their own way of opening a connection. The statements come from each store's `*-sql.ts`.
  */
-import type { DeployEvent, TargetState, TargetUpdate } from '../engine/ports.ts';
+import type { DeployEvent, TargetUpdate } from '../engine/ports.ts';
 import { RUN_DECISIONS, type RunDecision } from '../engine/vocabulary.ts';
 import { storedActor } from './actor.ts';
 import { type SqlConnection, type SqlSession, within } from './connection.ts';
@@ -70,6 +70,7 @@ import {
   type LockRecord,
   type LockRequest,
   type PruneResult,
+  type RecordedTargetState,
   type RunRecord,
   type ServiceOwnerRecord,
   VersionClashError,
@@ -181,12 +182,13 @@ export class SqlLedger extends ReleaseQueue implements Ledger {
     });
   }
 
-  async targetStates(service: string, environment: string): Promise<TargetState[]> {
+  async targetStates(service: string, environment: string): Promise<RecordedTargetState[]> {
     return (await this.connection.query(SELECT_TARGET_STATES, { service, environment })).map((row) => ({
       component: String(row.component),
       target: String(row.target),
       version: nullableString(row.version),
       goodVersion: nullableString(row.good_version),
+      runId: nullableString(row.run_id),
     }));
   }
 

@@ -59,10 +59,14 @@ export interface EventFilter {
 }
 
 /** What the ledger knows of one target, with where it stands. */
-export interface TargetRecord extends TargetState {
+/** A target's state as the ledger keeps it: with the run that last changed it. */
+export interface RecordedTargetState extends TargetState {
+  runId: string | null;
+}
+
+export interface TargetRecord extends RecordedTargetState {
   service: string;
   environment: string;
-  runId: string | null;
   updatedAt: number;
 }
 
@@ -177,6 +181,7 @@ export interface DeployLedger extends EngineLedger {
    */
   nextVersion(service: string, commit: string | null, template: string, now: number): Promise<VersionRecord>;
   versions(service: string): Promise<VersionRecord[]>;
+  targetStates(service: string, environment: string): Promise<RecordedTargetState[]>;
   runs(filter: HistoryFilter): Promise<RunRecord[]>;
   events(filter: EventFilter): Promise<DeployEvent[]>;
   close(): Promise<void>;

@@ -14,11 +14,23 @@ import { combinedHistory, type DeploymentHistory, type Success } from './live-ve
 /** The bot's successful releases of an environment read for the rule, newest deployment first. */
 const RELEASES_READ = 50;
 
+/** A run's success: which run, and when it started. */
+export interface RunSuccess extends Success {
+  runId: string;
+  startedAt: number;
+}
+
 /** The runs that succeeded, as successes at the moment each finished. */
-export function runSuccesses(runs: readonly RunRecord[]): Success[] {
+export function runSuccesses(runs: readonly RunRecord[]): RunSuccess[] {
   return runs
     .filter((run) => run.decision === 'succeeded')
-    .map((run) => ({ version: run.version, commit: run.commit, at: run.finishedAt ?? run.startedAt }));
+    .map((run) => ({
+      version: run.version,
+      commit: run.commit,
+      at: run.finishedAt ?? run.startedAt,
+      runId: run.runId,
+      startedAt: run.startedAt,
+    }));
 }
 
 /** The releases that once succeeded (superseded ones too), as successes at the moment each did. */

@@ -11,11 +11,14 @@
  * - has no target when nothing is live, or nothing good succeeded before the live version;
  * - puts the live version itself back (unless its verdict is bad) while a halted or killed run has
  *   left a target off it: that undoes the run, where going further back would pass over the last
- *   good version. Only a ledger that keeps each target's version knows this (`strayTargets`).
+ *   good version. Only a ledger that keeps each target's version knows this (`strayTargets`): a
+ *   target off the live version that a run started after the live one changed last. One no run
+ *   has changed since (a target taken out of the config or the inventory keeps the version it last
+ *   had) strays from nothing.
  */
 import type { Ledger } from '../ledger/types.ts';
-import { ownedHistory, runHistory } from './deployment-records.ts';
-import { type DeploymentHistory, liveVersion, newestFirst, type Success } from './live-version.ts';
+import { ownedHistory, runSuccesses } from './deployment-records.ts';
+import { type DeploymentHistory, liveOf, liveVersion, newestFirst, type Success } from './live-version.ts';
 import { badVersions } from './track-state.ts';
 
 /** The target among the environment's successes (see above); null when there is none. */
@@ -63,14 +66,21 @@ export async function ledgerRollback(
 ): Promise<LedgerRollback> {
   // What is live is read as the bot reads it: the runs and the bot's releases in the owner repositories.
   const history = ownedHistory(ledger);
-  const [verdicts, live, byRuns, targets] = await Promise.all([
+  const [verdicts, live, runs, targets] = await Promise.all([
     ledger.verdicts(service),
     liveVersion(history, service, environment),
-    liveVersion(runHistory(ledger), service, environment),
+    ledger.runs({ service, environment }),
     ledger.targetStates(service, environment),
   ]);
   const bad = new Set(badVersions(verdicts));
-  // Target states are the runs' own: they tell of a stray target only when a run put the live version there.
-  const strayTargets = byRuns === live && targets.some((target) => target.version !== live);
+  // Target states are the runs' own: they tell of a stray target only when a run put the live
+  // version there, and only of targets a later run changed.
+  const liveRun = liveOf(runSuccesses(runs));
+  const later = new Set(
+    liveRun === null ? [] : runs.filter((run) => run.startedAt > liveRun.startedAt).map((run) => run.runId),
+  );
+  const strayTargets =
+    liveRun?.version === live &&
+    targets.some((target) => target.version !== live && target.runId !== null && later.has(target.runId));
   return { live, target: await rollbackTarget(history, { service, environment, bad, strayTargets }) };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { disposedAfterEach } from '../support/dispose.ts';
@@ -261,6 +261,23 @@ describe('after deploys', { timeout: timeoutFor({ nodes: 6, shells: 6 * 4 }) }, 
     const third = await f.cli('rollback', '-e', 'staging');
     expect(third.code).toBe(2);
     expect(third.stderr).toContain('staging has no good version that succeeded before the live one (3.1)');
+  });
+
+  it('rollback passes over a target taken out of the config: it strays from nothing', async () => {
+    const f = await deployedTwice();
+    // s-2 ran 3.1 and 3.2; then it leaves the config, and 3.3 goes to s-1 alone.
+    writeFileSync(f.path('tranche.yml'), CONFIG.replace('targets: [s-1]', 'targets: [s-1, s-2]'));
+    expect((await f.cli('deploy', '-e', 'staging')).code).toBe(0);
+    writeFileSync(f.path('tranche.yml'), CONFIG);
+    expect((await f.cli('deploy', '-e', 'staging')).code).toBe(0);
+    const { code, stdout } = await f.cli('rollback', '-e', 'staging', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      version: '3.3',
+      previousVersion: '3.4',
+      decision: 'succeeded',
+    });
+    expect(readFileSync(f.path('state/s-1'), 'utf8').trim()).toBe('3.3');
   });
 
   it('rollback where nothing has succeeded yet says so (exit 2)', async () => {

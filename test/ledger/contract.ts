@@ -528,7 +528,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           { component: 'web', target: 'w1', version: '1', good: true },
         ]);
         expect(await ledger.targetStates('api', 'prod')).toEqual([
-          { component: 'web', target: 'w1', version: '1', goodVersion: '1' },
+          { component: 'web', target: 'w1', version: '1', goodVersion: '1', runId: 'r1' },
         ]);
       });
 
@@ -537,7 +537,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           { component: 'web', target: 'w1', version: '1', good: false },
         ]);
         expect(await ledger.targetStates('api', 'prod')).toEqual([
-          { component: 'web', target: 'w1', version: '1', goodVersion: null },
+          { component: 'web', target: 'w1', version: '1', goodVersion: null, runId: 'r1' },
         ]);
       });
 
@@ -549,7 +549,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           { component: 'web', target: 'w1', version: '2', good: false },
         ]);
         expect(await ledger.targetStates('api', 'prod')).toEqual([
-          { component: 'web', target: 'w1', version: '2', goodVersion: '1' },
+          { component: 'web', target: 'w1', version: '2', goodVersion: '1', runId: 'r2' },
         ]);
       });
 
@@ -564,7 +564,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Promise<L
           { component: 'web', target: 'w1', version: '2', good: true },
         ]);
         expect(await ledger.targetStates('api', 'prod')).toEqual([
-          { component: 'web', target: 'w1', version: '2', goodVersion: '2' },
+          { component: 'web', target: 'w1', version: '2', goodVersion: '2', runId: 'r2' },
         ]);
       });
 

@@ -122,7 +122,7 @@ describe('SqliteLedger', () => {
         expect((await second.runs({})).map((r) => [r.runId, r.commit])).toEqual([['r1', 'abc']]);
         expect(await second.events({ runId: 'r1' })).toHaveLength(1);
         expect(await second.targetStates('api', 'prod')).toEqual([
-          { component: 'web', target: 'w1', version: '1.1', goodVersion: '1.1' },
+          { component: 'web', target: 'w1', version: '1.1', goodVersion: '1.1', runId: 'r1' },
         ]);
         expect((await second.nextVersion('api', null, '1.{n}', T0)).version).toBe('1.2');
       } finally {

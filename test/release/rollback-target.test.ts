@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteLedger } from '../../src/ledger/sqlite.ts';
 import type { Success } from '../../src/release/live-version.ts';
-import { rollbackTargetOf } from '../../src/release/rollback-target.ts';
+import { ledgerRollback, rollbackTargetOf } from '../../src/release/rollback-target.ts';
 
 /** Successes of the named versions, one a minute apart, in the order given. */
 function deployed(...versions: string[]): Success[] {
@@ -66,5 +67,49 @@ describe('successes recorded at the same moment', () => {
     const at = 60_000;
     const successes = ['3', '2', '1'].map((version) => ({ version, commit: null, at }));
     expect(rollbackTargetOf(successes, NONE_BAD)?.version).toBe('2');
+  });
+});
+
+describe("the rollback target read from a ledger's runs and target states", () => {
+  let ledger: SqliteLedger;
+  beforeEach(async () => {
+    ledger = await SqliteLedger.open(':memory:');
+  });
+  afterEach(async () => {
+    await ledger.close();
+  });
+
+  /** A run of `version` in prod at `at` that left each named target on it, ended with `decision`. */
+  async function run(version: string, at: number, targets: string[], decision: 'succeeded' | 'halted') {
+    const base = { runId: `run-${version}`, service: 'shop', environment: 'prod', version };
+    await ledger.record({ ...base, seq: 1, at, kind: 'run_started', status: 'started' });
+    const good = decision === 'succeeded';
+    await ledger.updateTargets(
+      'shop',
+      'prod',
+      base.runId,
+      targets.map((target) => ({ component: 'app', target, version, good })),
+    );
+    const status = good ? 'ok' : 'failed';
+    await ledger.record({ ...base, seq: 2, at: at + 1000, kind: 'run_finished', status, data: { decision } });
+  }
+
+  it('is the live version itself while a later run has left a target off it', async () => {
+    await run('1', 60_000, ['a', 'b'], 'succeeded');
+    await run('2', 120_000, ['a', 'b'], 'succeeded');
+    await run('3', 180_000, ['a'], 'halted');
+    expect(await ledgerRollback(ledger, 'shop', 'prod')).toMatchObject({
+      live: '2',
+      target: { version: '2' },
+    });
+  });
+
+  it('passes over a target no run has changed since the live version: one taken out of the config', async () => {
+    await run('1', 60_000, ['a', 'b', 'gone'], 'succeeded');
+    await run('2', 120_000, ['a', 'b'], 'succeeded');
+    expect(await ledgerRollback(ledger, 'shop', 'prod')).toMatchObject({
+      live: '2',
+      target: { version: '1' },
+    });
   });
 });
