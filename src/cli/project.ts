@@ -12,6 +12,7 @@ import {
   ledgerCredential,
   ledgerFileMissing,
   openLedger,
+  sqliteFileOf,
 } from '../ledger/open.ts';
 import type { Ledger } from '../ledger/types.ts';
 
@@ -125,9 +126,13 @@ export async function openProjectLedger(
     runtime.stderr.write(`tranche: no ledger yet at ${defaultPath}: nothing is recorded\n`);
     return openLedger(':memory:', dir);
   }
+  // A named file not there yet is made, and said: a typo in --ledger would otherwise read as a new, empty ledger.
+  const named = chosen === undefined ? undefined : sqliteFileOf(chosen.location, dir);
+  const making = missing === 'create' && named !== undefined && ledgerFileMissing(named);
   try {
     const ledger = await openLedger(chosen?.location, dir, {}, { existing: missing !== 'create' });
     if (creating) await adviseIgnoring(dir, runtime);
+    if (making) runtime.stderr.write(`tranche: no ledger at ${named} yet (${chosen?.from}): made a new one\n`);
     return ledger;
   } catch (error) {
     const from = chosen ? chosen.from : `the default ledger (${join(dir, DEFAULT_LEDGER_PATH)})`;

@@ -60,6 +60,8 @@ export const SCRIPT = `(() => {
     const label = button.getAttribute('data-label') || button.getAttribute('data-action');
     if (!window.confirm('Really ' + label + '?')) return;
     const body = { service: button.getAttribute('data-service'), environment: button.getAttribute('data-environment') };
+    const version = button.getAttribute('data-version');
+    if (version) body.version = version;
     const commit = button.getAttribute('data-commit');
     if (commit) body.commit = commit;
     button.disabled = true;

@@ -45,6 +45,11 @@ export interface ActionResult {
 export interface RollbackInput {
   service: string;
   environment: string;
+  /**
+   * The version the page offered and the viewer confirmed (the rollback rule's target when the
+   * page was drawn): the rollback goes there or is refused, never somewhere the viewer was not shown.
+   */
+  version: string;
   actor: string;
 }
 
@@ -60,8 +65,8 @@ export interface DeployInput {
 
 /**
  * How the host starts a release: the local host runs the CLI's own rollback and deploy, the bot
- * starts one as `/rollback` and `/deploy` do. A rollback always goes to the release layer's
- * rollback target, every target at once.
+ * starts one as `/rollback` and `/deploy` do. A rollback goes to the version the page showed as
+ * the release layer's rollback target, the deploy gate deciding whether it may.
  */
 export interface DashboardActions {
   rollback(input: RollbackInput): Promise<ActionResult>;
@@ -110,15 +115,21 @@ export interface DashboardHandler {
   close(): void;
 }
 
-const actionBody = z.object({
-  service: z.string().min(1).max(200),
-  environment: z.string().min(1).max(200),
-  version: z.string().min(1).max(200).optional(),
-  commit: z
-    .string()
-    .regex(/^[0-9a-f]{7,64}$/i)
-    .optional(),
-});
+const name = z.string().min(1).max(200);
+
+/** What each action's request carries, and nothing else: a field it would not use is refused. */
+const actionBodies = {
+  rollback: z.strictObject({ service: name, environment: name, version: name }),
+  deploy: z.strictObject({
+    service: name,
+    environment: name,
+    version: name.optional(),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{7,64}$/i)
+      .optional(),
+  }),
+};
 
 /** The largest action request body read. */
 const MAX_BODY = 8 * 1024;
@@ -313,10 +324,13 @@ ${panels.map(
     checkCsrf(req, viewer);
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
       throw new HttpError(415, 'an action is a JSON request');
-    const parsed = actionBody.safeParse(parseJson(await readBody(req)));
-    if (!parsed.success)
-      throw new HttpError(400, `the request body is not an action: ${z.prettifyError(parsed.error)}`);
-    const { service, environment, version, commit } = parsed.data;
+    const body = parseJson(await readBody(req));
+    const request =
+      action === 'rollback'
+        ? { action, ...actionOf(actionBodies.rollback, body, action) }
+        : { action, ...actionOf(actionBodies.deploy, body, action) };
+    const { service, environment, version } = request;
+    const commit = request.action === 'deploy' ? request.commit : undefined;
     const record = {
       actor: viewer.actor,
       action,
@@ -340,9 +354,9 @@ ${panels.map(
     let result: ActionResult;
     try {
       result =
-        action === 'rollback'
-          ? await options.actions.rollback({ service, environment, actor: viewer.actor })
-          : await options.actions.deploy({ service, environment, version, commit, actor: viewer.actor });
+        request.action === 'rollback'
+          ? await options.actions.rollback({ ...request, actor: viewer.actor })
+          : await options.actions.deploy({ ...request, actor: viewer.actor });
     } catch (error) {
       result = { ok: false, message: messageOf(error) };
     }
@@ -425,16 +439,22 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
+/** The request body read as the action's, or a 400 saying what is wrong with it. */
+function actionOf<T>(schema: z.ZodType<T>, body: unknown, action: DashboardAction): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new HttpError(400, `the request body is not a ${action}: ${z.prettifyError(parsed.error)}`);
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, 'the request body is too large'));
-        req.destroy();
-      } else chunks.push(chunk);
+      // The rest is read and dropped, so that the 413 reaches the client before the connection ends.
+      if (size > MAX_BODY) reject(new HttpError(413, 'the request body is too large'));
+      else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);

@@ -87,6 +87,13 @@ export async function openLedger(
   return openSqlite(resolve(cwd, location), sqlite, existing);
 }
 
+/** The SQLite file a ledger location names (relative to `cwd`); undefined for a URL, `github` or `:memory:`. */
+export function sqliteFileOf(location: string, cwd: string): string | undefined {
+  if (URL_SCHEME.test(location) || location === 'github' || location === ':memory:' || location.trim() === '')
+    return undefined;
+  return resolve(cwd, location);
+}
+
 /**
  * Whether nothing is at `path`, where a SQLite ledger would be: only "no such file" says so; a file
  * that cannot be looked at (no permission) is an error of its own, not a ledger to make or skip.

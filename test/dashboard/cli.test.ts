@@ -13,9 +13,10 @@ import { timeoutFor } from '../support/measured-work.ts';
 function get(
   url: string,
   headers: Record<string, string> = {},
+  body?: string,
 ): Promise<{ status: number; body: string; cookie: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
+    const req = request(url, { headers, method: body === undefined ? 'GET' : 'POST' }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => {
         body += chunk.toString();
@@ -29,7 +30,7 @@ function get(
       );
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -91,6 +92,43 @@ describe('tranche dashboard', () => {
       expect(named.code).toBe(2);
       expect(named.stderr).toContain(`tranche: --ledger: there is no ledger at ${dir.path('typo.db')}`);
       expect(readdirSync(dir.dir)).toEqual([]);
+    },
+    timeoutFor({ nodes: 2 }),
+  );
+
+  it(
+    'with a tranche.yml: says it made a named ledger that was not there, and leaves an environment the config lacks to the command to name',
+    async () => {
+      const config =
+        'service: shop\nenvironments:\n  prod:\n    components:\n      - { name: app, targets: [a], deploy: "true" }\n';
+      const dir = project({ 'tranche.yml': config });
+      dirs.push(dir);
+      const child = startCli(['dashboard', '--ledger', 'new.db'], { cwd: dir.dir });
+      const done = collect(child);
+      let printed = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        printed += chunk.toString();
+      });
+      try {
+        const url = await eventually(
+          async () => /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=[\w-]+/.exec(printed)?.[0],
+          'the printed URL',
+        );
+        const { origin } = new URL(url);
+        const { cookie } = await get(url);
+        const page = await get(`${origin}/`, { cookie });
+        const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1] ?? '';
+        const headers = { cookie, origin, 'content-type': 'application/json', 'x-csrf-token': csrf };
+        const body = JSON.stringify({ service: 'shop', environment: 'nope', version: '1' });
+        const reply = await get(`${origin}/actions/rollback`, headers, body);
+        expect(reply.status).toBe(409);
+        expect(JSON.parse(reply.body).message).toContain("environment 'nope' is not defined");
+      } finally {
+        child.kill('SIGTERM');
+      }
+      const { code, stderr } = await done;
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain(`tranche: no ledger at ${dir.path('new.db')} yet (--ledger): made a new one`);
     },
     timeoutFor({ nodes: 2 }),
   );

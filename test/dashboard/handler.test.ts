@@ -58,7 +58,13 @@ let port: number;
 let handler: DashboardHandler;
 let actor = 'alice';
 let may = true;
-const calls: { action: DashboardAction; service: string; environment: string; actor: string }[] = [];
+const calls: {
+  action: DashboardAction;
+  service: string;
+  environment: string;
+  version?: string | undefined;
+  actor: string;
+}[] = [];
 const viewer = (): DashboardViewer => ({
   actor,
   csrfToken: 'csrf-of-alice',
@@ -187,7 +193,7 @@ const own = () => ({
   'content-type': 'application/json',
   'x-csrf-token': 'csrf-of-alice',
 });
-const rollbackBody = JSON.stringify({ service: 'shop', environment: 'production' });
+const rollbackBody = JSON.stringify({ service: 'shop', environment: 'production', version: '2.14.6' });
 
 describe('the page', () => {
   it('answers only under its base path, and only to a viewer', async () => {
@@ -418,7 +424,7 @@ describe('actions', () => {
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body)).toEqual({ ok: true, message: 'rolled shop back' });
     expect(calls).toEqual([
-      { action: 'rollback', service: 'shop', environment: 'production', actor: 'alice' },
+      { action: 'rollback', service: 'shop', environment: 'production', version: '2.14.6', actor: 'alice' },
     ]);
     const [recorded] = await ledger.dashboardActions(1);
     expect(recorded).toMatchObject({
@@ -426,6 +432,7 @@ describe('actions', () => {
       action: 'rollback',
       service: 'shop',
       environment: 'production',
+      version: '2.14.6',
       host: 'test',
       state: 'succeeded',
       message: 'rolled shop back',
@@ -464,6 +471,31 @@ describe('actions', () => {
       may = true;
       actor = 'alice';
     }
+  });
+
+  it.each([
+    ['without the version the page showed', { service: 'shop', environment: 'production' }],
+    [
+      'with a commit, which a rollback does not take',
+      { service: 'shop', environment: 'production', version: '2.14.6', commit: 'abc1234def' },
+    ],
+  ])('refuses a rollback %s (400), and records and runs nothing', async (_name, fields) => {
+    calls.length = 0;
+    const before = (await ledger.dashboardActions(100)).length;
+    const body = JSON.stringify(fields);
+    const reply = await call(port, '/dashboard/actions/rollback', { method: 'POST', headers: own(), body });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body).message).toMatch(/^the request body is not a rollback: /);
+    expect(calls).toHaveLength(0);
+    expect(await ledger.dashboardActions(100)).toHaveLength(before);
+  });
+
+  it('answers a body over 8 KiB with 413, and runs nothing', async () => {
+    calls.length = 0;
+    const body = JSON.stringify({ service: 'shop', environment: 'production', version: 'x'.repeat(20_000) });
+    const reply = await call(port, '/dashboard/actions/rollback', { method: 'POST', headers: own(), body });
+    expect(reply.status).toBe(413);
+    expect(calls).toHaveLength(0);
   });
 
   it('refuses a body that is not an action', async () => {

@@ -44,9 +44,9 @@ export async function dashboardCommand(options: DashboardCommandOptions, runtime
   const auth = localAuth('', {
     actor,
     canRead: async () => true,
-    // Only the config's service: its deploy commands and checks are what this process can run.
-    canAct: async (service, environment) =>
-      config !== undefined && service === config.service && Object.hasOwn(config.environments, environment),
+    // Only the config's service: its deploy commands and checks are what this process can run. An
+    // environment it does not define is the command's to refuse, naming the ones it does.
+    canAct: async (service) => config !== undefined && service === config.service,
   });
   const track = (work: Promise<ActionResult>) => {
     inFlight.add(work);
@@ -98,9 +98,10 @@ export async function dashboardCommand(options: DashboardCommandOptions, runtime
   });
   handler.close();
   server.close();
-  server.closeAllConnections();
-  // A deploy or rollback started from the page heard the signal too: let it roll back and record.
+  // A deploy or rollback started from the page heard the signal too: let it roll back, record and
+  // answer the page, then close what is still open.
   await Promise.allSettled([...inFlight]);
+  server.closeAllConnections();
   await ledger.close();
   return 0;
 }
@@ -148,8 +149,12 @@ function localActions(
 ): DashboardActions {
   const common = { config: project.loaded.file, ledger: options.ledger, json: true };
   return {
-    rollback: ({ environment, actor }) =>
-      track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common, environment, actor }, quiet))),
+    rollback: ({ environment, version, actor }) =>
+      track(
+        runQuietly(runtime, (quiet) =>
+          rollbackCommand({ ...common, environment, to: version, actor }, quiet),
+        ),
+      ),
     deploy: ({ environment, version, commit, actor }) =>
       track(
         runQuietly(runtime, (quiet) =>

@@ -36,7 +36,7 @@ ${view.targets.map(
 ${
   canRollback
     ? view.rollback
-      ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>`
+      ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>`
       : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>`
     : ''
 }

@@ -41,7 +41,12 @@ describe('the dashboard’s access rule and buttons in the bot', () => {
     const { actions } = fresh();
     const before = await t.ledger.releases({ repo: 'acme/shop' });
     t.github.token().config().permission('rita', 'read');
-    const result = await actions.rollback({ service: 'shop', environment: 'production', actor: 'rita' });
+    const result = await actions.rollback({
+      service: 'shop',
+      environment: 'production',
+      version: '1',
+      actor: 'rita',
+    });
     t.github.done();
     expect(result).toEqual({
       ok: false,
@@ -53,7 +58,9 @@ describe('the dashboard’s access rule and buttons in the bot', () => {
 
   it('acts for no service the bot never released, asking GitHub nothing', async () => {
     const { actions } = fresh();
-    expect(await actions.rollback({ service: 'ghost', environment: 'production', actor: 'wes' })).toEqual({
+    expect(
+      await actions.rollback({ service: 'ghost', environment: 'production', version: '1', actor: 'wes' }),
+    ).toEqual({
       ok: false,
       message: 'the bot has released ghost from no repository, so it has nowhere to act for it',
     });
@@ -64,7 +71,12 @@ describe('the dashboard’s access rule and buttons in the bot', () => {
     const { actions } = fresh();
     t.github.token().config().permission('wes', 'write');
     t.github.config().createDeployment(9001);
-    const result = await actions.rollback({ service: 'shop', environment: 'production', actor: 'wes' });
+    const result = await actions.rollback({
+      service: 'shop',
+      environment: 'production',
+      version: '1',
+      actor: 'wes',
+    });
     t.github.done();
     expect(result).toEqual({
       ok: true,

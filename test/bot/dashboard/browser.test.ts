@@ -99,13 +99,13 @@ describe.skipIf(unavailable !== undefined)('the bot’s dashboard in Chromium', 
           .querySelector('section.card.env')
           ?.insertAdjacentHTML(
             'beforeend',
-            '<button type="button" data-action="rollback" data-service="shop" data-environment="production" data-label="roll shop in production back">Roll back</button>',
+            '<button type="button" data-action="rollback" data-service="shop" data-environment="production" data-version="1" data-label="roll shop in production back to 1">Roll back to 1</button>',
           ),
       );
       await page.click('button[data-action="rollback"]');
       expect(await statusOf(page)).toEqual({
         ok: false,
-        text: 'roll shop in production back: rita may not rollback shop in production',
+        text: 'roll shop in production back to 1: rita may not rollback shop in production',
       });
       await page.screenshot({ path: join(shots, '2-reader-refused.png'), fullPage: true });
       t.github.done();
