@@ -10,7 +10,7 @@ export interface Runtime {
   env: Record<string, string | undefined>;
   stdout: Output;
   stderr: Output;
-  /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
+  /** Subscribe to SIGINT, SIGTERM and SIGHUP; returns an unsubscribe function. */
   onSignal(handler: (signal: string) => void): () => void;
   /**
    * Subscribe to stdout's reader going away (`tranche tail | head`); returns an unsubscribe
@@ -21,14 +21,16 @@ export interface Runtime {
 
 export function processRuntime(): Runtime {
   const closedHandlers = new Set<() => void>();
-  const signals = ['SIGINT', 'SIGTERM'] as const;
+  // SIGHUP: the terminal closed or the SSH session dropped; a run stops and rolls back as on Ctrl-C.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   return {
     cwd: process.cwd(),
     env: process.env,
     stdout: quietWhenClosed(process.stdout, () => {
       for (const handler of closedHandlers) handler();
     }),
-    stderr: process.stderr,
+    // A terminal that hung up fails every write: the run goes on rolling back without its output.
+    stderr: quietWhenClosed(process.stderr, () => undefined),
     onSignal(handler) {
       for (const signal of signals) process.on(signal, handler);
       return () => {
@@ -46,7 +48,8 @@ export function processRuntime(): Runtime {
 function quietWhenClosed(stream: NodeJS.WriteStream, onClose: () => void): Output {
   let closed = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    // EPIPE: the reader of a pipe went away; EIO: the terminal hung up.
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     if (closed) return;
     closed = true;
     onClose();
