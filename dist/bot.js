@@ -20,8 +20,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -1539,8 +1539,8 @@ var require_sonic_boom = __commonJS({
           }
         }
       };
-      this.on("newListener", function(name) {
-        if (name === "drain") {
+      this.on("newListener", function(name2) {
+        if (name2 === "drain") {
           this._asyncDrainScheduled = false;
         }
       });
@@ -2803,7 +2803,7 @@ var require_transport = __commonJS({
       }
       return value;
     }
-    function buildStream(filename, workerData, workerOpts, sync, name) {
+    function buildStream(filename, workerData, workerOpts, sync, name2) {
       if (!workerOpts.execArgv && hasPreloadFlags() && __require.main === void 0) {
         workerOpts = {
           ...workerOpts,
@@ -2822,7 +2822,7 @@ var require_transport = __commonJS({
           };
         }
       }
-      workerOpts = { ...workerOpts, name };
+      workerOpts = { ...workerOpts, name: name2 };
       const stream = new ThreadStream({
         filename,
         workerData,
@@ -2911,8 +2911,8 @@ var require_transport = __commonJS({
         options2.dedupe = dedupe;
       }
       options2.pinoWillSendConfig = true;
-      const name = targets || pipeline ? "pino.transport" : target;
-      const stream = buildStream(fixTarget(target), options2, worker, sync, name);
+      const name2 = targets || pipeline ? "pino.transport" : target;
+      const stream = buildStream(fixTarget(target), options2, worker, sync, name2);
       if (usesMultistream) {
         stream[transportUsesMultistreamSym] = true;
       }
@@ -4594,7 +4594,7 @@ var require_pino = __commonJS({
         errorKey,
         nestedKey,
         base,
-        name,
+        name: name2,
         level,
         customLevels,
         levelComparison,
@@ -4633,10 +4633,10 @@ var require_pino = __commonJS({
       });
       let chindings = "";
       if (base !== null) {
-        if (name === void 0) {
+        if (name2 === void 0) {
           chindings = coreChindings(base);
         } else {
-          chindings = coreChindings(Object.assign({}, base, { name }));
+          chindings = coreChindings(Object.assign({}, base, { name: name2 }));
         }
       }
       const time4 = timestamp instanceof Function ? timestamp : timestamp ? epochTime : nullTime;
@@ -4974,8 +4974,8 @@ var require_once = __commonJS({
         f.called = true;
         return f.value = fn.apply(this, arguments);
       };
-      var name = fn.name || "Function wrapped with `once`";
-      f.onceError = name + " shouldn't be called more than once";
+      var name2 = fn.name || "Function wrapped with `once`";
+      f.onceError = name2 + " shouldn't be called more than once";
       f.called = false;
       return f;
     }
@@ -5782,8 +5782,8 @@ var require_sonic_boom2 = __commonJS({
           scheduleDrain(this);
         }
       };
-      this.on("newListener", function(name) {
-        if (name === "drain" || name === kFlush) {
+      this.on("newListener", function(name2) {
+        if (name2 === "drain" || name2 === kFlush) {
           this._asyncDrainScheduled = false;
         }
       });
@@ -8381,48 +8381,48 @@ var require_light = __commonJS({
           if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
             throw new Error("An Emitter already exists for this object");
           }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
           };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
           };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
             } else {
               return this._events = {};
             }
           };
         }
-        _addListener(name, status2, cb) {
+        _addListener(name2, status2, cb) {
           var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
+          if ((base = this._events)[name2] == null) {
+            base[name2] = [];
           }
-          this._events[name].push({ cb, status: status2 });
+          this._events[name2].push({ cb, status: status2 });
           return this.instance;
         }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
           } else {
             return 0;
           }
         }
-        async trigger(name, ...args) {
+        async trigger(name2, ...args) {
           var e, promises;
           try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
             }
-            if (this._events[name] == null) {
+            if (this._events[name2] == null) {
               return;
             }
-            this._events[name] = this._events[name].filter(function(listener) {
+            this._events[name2] = this._events[name2].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises = this._events[name].map(async (listener) => {
+            promises = this._events[name2].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -8911,9 +8911,9 @@ var require_light = __commonJS({
       var DLList$2, Sync;
       DLList$2 = DLList_1;
       Sync = class Sync {
-        constructor(name, Promise2) {
+        constructor(name2, Promise2) {
           this.schedule = this.schedule.bind(this);
-          this.name = name;
+          this.name = name2;
           this.Promise = Promise2;
           this._running = 0;
           this._queue = new DLList$2();
@@ -9850,8 +9850,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -9879,7 +9879,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -9988,9 +9988,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -11027,8 +11027,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -13027,11 +13027,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
+      createAlias(node2, name2) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -13250,9 +13250,9 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name2, pos, code, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -13892,8 +13892,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -17062,53 +17062,53 @@ var require_Events = __commonJS({
         if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
           throw new Error("An Emitter already exists for this object");
         }
-        this.instance.on = (name, cb) => {
-          return this._addListener(name, "many", cb);
+        this.instance.on = (name2, cb) => {
+          return this._addListener(name2, "many", cb);
         };
-        this.instance.once = (name, cb) => {
-          return this._addListener(name, "once", cb);
+        this.instance.once = (name2, cb) => {
+          return this._addListener(name2, "once", cb);
         };
-        this.instance.removeAllListeners = (name = null) => {
-          if (name != null) {
-            return delete this._events[name];
+        this.instance.removeAllListeners = (name2 = null) => {
+          if (name2 != null) {
+            return delete this._events[name2];
           } else {
             return this._events = {};
           }
         };
       }
-      _addListener(name, status2, cb) {
+      _addListener(name2, status2, cb) {
         var base;
-        if ((base = this._events)[name] == null) {
-          base[name] = [];
+        if ((base = this._events)[name2] == null) {
+          base[name2] = [];
         }
-        this._events[name].push({
+        this._events[name2].push({
           cb,
           status: status2
         });
         return this.instance;
       }
-      listenerCount(name) {
-        if (this._events[name] != null) {
-          return this._events[name].length;
+      listenerCount(name2) {
+        if (this._events[name2] != null) {
+          return this._events[name2].length;
         } else {
           return 0;
         }
       }
-      trigger(name, ...args) {
+      trigger(name2, ...args) {
         var _this = this;
         return _asyncToGenerator2(function* () {
           var e, promises;
           try {
-            if (name !== "debug") {
-              _this.trigger("debug", `Event triggered: ${name}`, args);
+            if (name2 !== "debug") {
+              _this.trigger("debug", `Event triggered: ${name2}`, args);
             }
-            if (_this._events[name] == null) {
+            if (_this._events[name2] == null) {
               return;
             }
-            _this._events[name] = _this._events[name].filter(function(listener) {
+            _this._events[name2] = _this._events[name2].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises = _this._events[name].map(
+            promises = _this._events[name2].map(
               /* @__PURE__ */ (function() {
                 var _ref = _asyncToGenerator2(function* (listener) {
                   var e2, returned;
@@ -17990,12 +17990,12 @@ var require_Scripts = __commonJS({
       }
     };
     exports2.names = Object.keys(templates);
-    exports2.keys = function(name, id) {
-      return templates[name].keys(id);
+    exports2.keys = function(name2, id) {
+      return templates[name2].keys(id);
     };
-    exports2.payload = function(name) {
+    exports2.payload = function(name2) {
       var template;
-      template = templates[name];
+      template = templates[name2];
       return Array.prototype.concat(headers.refs, template.headers.map(function(h) {
         return headers[h];
       }), template.refresh_expiration ? headers.refresh_expiration : "", template.code).join("\n");
@@ -18088,15 +18088,15 @@ var require_RedisConnection = __commonJS({
             }
           });
         }
-        _loadScript(name) {
+        _loadScript(name2) {
           return new this.Promise((resolve5, reject) => {
             var payload;
-            payload = Scripts.payload(name);
+            payload = Scripts.payload(name2);
             return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
               if (err != null) {
                 return reject(err);
               }
-              this.shas[name] = replies[0];
+              this.shas[name2] = replies[0];
               return resolve5(replies[0]);
             });
           });
@@ -18162,12 +18162,12 @@ var require_RedisConnection = __commonJS({
             })()
           ));
         }
-        __scriptArgs__(name, id, args, cb) {
+        __scriptArgs__(name2, id, args, cb) {
           var keys;
-          keys = Scripts.keys(name, id);
-          return [this.shas[name], keys.length].concat(keys, args, cb);
+          keys = Scripts.keys(name2, id);
+          return [this.shas[name2], keys.length].concat(keys, args, cb);
         }
-        __scriptFn__(name) {
+        __scriptFn__(name2) {
           return this.client.evalsha.bind(this.client);
         }
         disconnect(flush = true) {
@@ -18321,9 +18321,9 @@ var require_IORedisConnection = __commonJS({
           });
         }
         _loadScripts() {
-          return Scripts.names.forEach((name) => {
-            return this.client.defineCommand(name, {
-              lua: Scripts.payload(name)
+          return Scripts.names.forEach((name2) => {
+            return this.client.defineCommand(name2, {
+              lua: Scripts.payload(name2)
             });
           });
         }
@@ -18366,13 +18366,13 @@ var require_IORedisConnection = __commonJS({
             })()
           );
         }
-        __scriptArgs__(name, id, args, cb) {
+        __scriptArgs__(name2, id, args, cb) {
           var keys;
-          keys = Scripts.keys(name, id);
+          keys = Scripts.keys(name2, id);
           return [keys.length].concat(keys, args, cb);
         }
-        __scriptFn__(name) {
-          return this.client[name].bind(this.client);
+        __scriptFn__(name2) {
+          return this.client[name2].bind(this.client);
         }
         disconnect(flush = true) {
           var i, k, len, ref;
@@ -18596,35 +18596,35 @@ var require_RedisDatastore = __commonJS({
           return this.connection.disconnect(flush);
         }
       }
-      runScript(name, args) {
+      runScript(name2, args) {
         var _this3 = this;
         return _asyncToGenerator2(function* () {
-          if (!(name === "init" || name === "register_client")) {
+          if (!(name2 === "init" || name2 === "register_client")) {
             yield _this3.ready;
           }
           return new _this3.Promise((resolve5, reject) => {
             var all_args, arr;
             all_args = [Date.now(), _this3.clientId].concat(args);
-            _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
-            arr = _this3.connection.__scriptArgs__(name, _this3.originalId, all_args, function(err, replies) {
+            _this3.instance.Events.trigger("debug", `Calling Redis script: ${name2}.lua`, all_args);
+            arr = _this3.connection.__scriptArgs__(name2, _this3.originalId, all_args, function(err, replies) {
               if (err != null) {
                 return reject(err);
               }
               return resolve5(replies);
             });
-            return _this3.connection.__scriptFn__(name)(...arr);
+            return _this3.connection.__scriptFn__(name2)(...arr);
           }).catch((e) => {
             if (e.message === "SETTINGS_KEY_NOT_FOUND") {
-              if (name === "heartbeat") {
+              if (name2 === "heartbeat") {
                 return _this3.Promise.resolve();
               } else {
                 return _this3.runScript("init", _this3.prepareInitSettings(false)).then(() => {
-                  return _this3.runScript(name, args);
+                  return _this3.runScript(name2, args);
                 });
               }
             } else if (e.message === "UNKNOWN_CLIENT") {
               return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
-                return _this3.runScript(name, args);
+                return _this3.runScript(name2, args);
               });
             } else {
               return _this3.Promise.reject(e);
@@ -18874,9 +18874,9 @@ var require_Sync = __commonJS({
     var Sync;
     DLList = require_DLList();
     Sync = class Sync {
-      constructor(name, Promise2) {
+      constructor(name2, Promise2) {
         this.schedule = this.schedule.bind(this);
-        this.name = name;
+        this.name = name2;
         this.Promise = Promise2;
         this._running = 0;
         this._queue = new DLList();
@@ -21468,9 +21468,9 @@ var require_sasl = __commonJS({
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
-          const name = attrValue[0];
+          const name2 = attrValue[0];
           const value = attrValue.substring(2);
-          return [name, value];
+          return [name2, value];
         })
       );
     }
@@ -22247,10 +22247,10 @@ var require_messages = __commonJS({
       length: 4
     };
     var DatabaseError2 = class extends Error {
-      constructor(message, length, name) {
+      constructor(message, length, name2) {
         super(message);
         this.length = length;
-        this.name = name;
+        this.name = name2;
       }
     };
     exports2.DatabaseError = DatabaseError2;
@@ -22263,17 +22263,17 @@ var require_messages = __commonJS({
     };
     exports2.CopyDataMessage = CopyDataMessage;
     var CopyResponse = class {
-      constructor(length, name, binary, columnCount) {
+      constructor(length, name2, binary, columnCount) {
         this.length = length;
-        this.name = name;
+        this.name = name2;
         this.binary = binary;
         this.columnTypes = new Array(columnCount);
       }
     };
     exports2.CopyResponse = CopyResponse;
     var Field = class {
-      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format3) {
-        this.name = name;
+      constructor(name2, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format3) {
+        this.name = name2;
         this.tableID = tableID;
         this.columnID = columnID;
         this.dataTypeID = dataTypeID;
@@ -22537,15 +22537,15 @@ var require_serializer = __commonJS({
     };
     var emptyArray = [];
     var parse7 = (query2) => {
-      const name = query2.name || "";
-      if (name.length > 63) {
+      const name2 = query2.name || "";
+      if (name2.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
-        console.error("You supplied %s (%s)", name, name.length);
+        console.error("You supplied %s (%s)", name2, name2.length);
         console.error("This can cause conflicts and silent errors executing queries");
       }
       const types2 = query2.types || emptyArray;
       const len = types2.length;
-      const buffer = writer.addCString(name).addCString(query2.text).addInt16(len);
+      const buffer = writer.addCString(name2).addCString(query2.text).addInt16(len);
       for (let i = 0; i < len; i++) {
         buffer.addInt32(types2[i]);
       }
@@ -22953,14 +22953,14 @@ var require_parser3 = __commonJS({
       return message;
     };
     var parseField = (reader) => {
-      const name = reader.cstring();
+      const name2 = reader.cstring();
       const tableID = reader.uint32();
       const columnID = reader.int16();
       const dataTypeID = reader.uint32();
       const dataTypeSize = reader.int16();
       const dataTypeModifier = reader.int32();
       const mode = reader.int16() === 0 ? "text" : "binary";
-      return new messages_1.Field(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
+      return new messages_1.Field(name2, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
     };
     var parseParameterDescriptionMessage = (reader) => {
       const parameterCount = reader.int16();
@@ -22980,9 +22980,9 @@ var require_parser3 = __commonJS({
       return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
     };
     var parseParameterStatusMessage = (reader) => {
-      const name = reader.cstring();
+      const name2 = reader.cstring();
       const value = reader.cstring();
-      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name, value);
+      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name2, value);
     };
     var parseBackendKeyData = (reader) => {
       const processID = reader.int32();
@@ -23036,7 +23036,7 @@ var require_parser3 = __commonJS({
       }
       return message;
     };
-    var parseErrorMessage = (reader, name) => {
+    var parseErrorMessage = (reader, name2) => {
       const fields = {};
       let fieldType = reader.string(1);
       while (fieldType !== "\0") {
@@ -23044,7 +23044,7 @@ var require_parser3 = __commonJS({
         fieldType = reader.string(1);
       }
       const messageValue = fields.M;
-      const message = name === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
+      const message = name2 === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name2);
       message.severity = fields.S;
       message.code = fields.C;
       message.detail = fields.D;
@@ -25336,11 +25336,11 @@ var require_re = __commonJS({
       }
       return value;
     };
-    var createToken = (name, value, isGlobal) => {
+    var createToken = (name2, value, isGlobal) => {
       const safe = makeSafeRegex(value);
       const index = R++;
-      debug(name, index, value);
-      t[name] = index;
+      debug(name2, index, value);
+      t[name2] = index;
       src[index] = value;
       safeSrc[index] = safe;
       re[index] = new RegExp(value, isGlobal ? "g" : void 0);
@@ -37189,16 +37189,16 @@ async function processPackageParameter(pkg) {
   const packageNames = [];
   const packages = [];
   for (const p of Array.isArray(pkg) ? pkg : [pkg]) {
-    const { raw, scope, name, packageName, nameWithPath, version: version3, cli, path: path8 } = parsePackage(p);
-    if (packageNames.includes(name)) {
+    const { raw, scope, name: name2, packageName, nameWithPath, version: version3, cli, path: path8 } = parsePackage(p);
+    if (packageNames.includes(name2)) {
       throw new Error(
-        `cannot import the same package twice! Got: '${p}' but already saw '${name}' earlier!`
+        `cannot import the same package twice! Got: '${p}' but already saw '${name2}' earlier!`
       );
     }
-    packageNames.push(name);
+    packageNames.push(name2);
     packages.push({
       cli,
-      name,
+      name: name2,
       nameWithPath,
       packageName,
       path: path8,
@@ -37220,7 +37220,7 @@ function parsePackage(pkg) {
   }
   const [
     match = null,
-    name,
+    name2,
     scope = "",
     packageName,
     version3 = "latest",
@@ -37230,17 +37230,17 @@ function parsePackage(pkg) {
   if (match === null) {
     throw new TypeError(`can't import invalid package name: parsed name '${pkg}' from '${pkg}'`);
   }
-  const nameWithPath = `${name}${path8}`;
-  const cli = cliEscapeCharsRE.test(version3) ? `'${name}@${version3}'` : `${name}@${version3}`;
-  if (name.length === 0 || name.length > 214 || name === "favicon.ico" || name === "node_modules") {
-    throw new TypeError(`can't import invalid package name: parsed name '${name}' from '${pkg}'`);
+  const nameWithPath = `${name2}${path8}`;
+  const cli = cliEscapeCharsRE.test(version3) ? `'${name2}@${version3}'` : `${name2}@${version3}`;
+  if (name2.length === 0 || name2.length > 214 || name2 === "favicon.ico" || name2 === "node_modules") {
+    throw new TypeError(`can't import invalid package name: parsed name '${name2}' from '${pkg}'`);
   }
-  if (builtinModules.includes(name)) {
-    throw new TypeError(`can only import NPM packages, got core module '${name}' from '${pkg}'`);
+  if (builtinModules.includes(name2)) {
+    throw new TypeError(`can only import NPM packages, got core module '${name2}' from '${pkg}'`);
   }
   return {
     cli,
-    name,
+    name: name2,
     nameWithPath,
     packageName,
     path: path8,
@@ -37541,11 +37541,11 @@ function addQueryParameters(url2, parameters) {
   if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names2.map((name) => {
-    if (name === "q") {
+  return url2 + separator + names2.map((name2) => {
+    if (name2 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
+    return `${name2}=${encodeURIComponent(parameters[name2])}`;
   }).join("&");
 }
 var urlVariableRegex = /\{[^{}}]+\}/g;
@@ -38361,8 +38361,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body2 = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
+    Object.entries(requestOptions.headers).map(([name2, value]) => [
+      name2,
       String(value)
     ])
   );
@@ -38517,33 +38517,33 @@ function withDefaults2(oldEndpoint, newDefaults) {
 var request = withDefaults2(endpoint, defaults_default);
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options2) {
+function register(state, name2, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options2) {
     options2 = {};
   }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback2, name2) => {
-      return register.bind(null, state, name2, callback2, options2);
+  if (Array.isArray(name2)) {
+    return name2.reverse().reduce((callback2, name3) => {
+      return register.bind(null, state, name3, callback2, options2);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
+    if (!state.registry[name2]) {
       return method(options2);
     }
-    return state.registry[name].reduce((method2, registered) => {
+    return state.registry[name2].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options2);
     }, method)();
   });
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook7) {
+function addHook(state, kind, name2, hook7) {
   const orig = hook7;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
+  if (!state.registry[name2]) {
+    state.registry[name2] = [];
   }
   if (kind === "before") {
     hook7 = (method, options2) => {
@@ -38568,38 +38568,38 @@ function addHook(state, kind, name, hook7) {
       });
     };
   }
-  state.registry[name].push({
+  state.registry[name2].push({
     hook: hook7,
     orig
   });
 }
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
+function removeHook(state, name2, method) {
+  if (!state.registry[name2]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
+  const index = state.registry[name2].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name].splice(index, 1);
+  state.registry[name2].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
-function bindApi(hook7, state, name) {
+function bindApi(hook7, state, name2) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name ? [state, name] : [state]
+    name2 ? [state, name2] : [state]
   );
   hook7.api = { remove: removeHookRef };
   hook7.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
+    const args = name2 ? [state, kind, name2] : [state, kind];
     hook7[kind] = hook7.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -41462,17 +41462,17 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
     }
     if (decorations.renamedParameters) {
       const options22 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
+      for (const [name2, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name in options22) {
+        if (name2 in options22) {
           octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options22)) {
-            options22[alias] = options22[name];
+            options22[alias] = options22[name2];
           }
-          delete options22[name];
+          delete options22[name2];
         }
       }
       return requestWithDefaults(options22);
@@ -42959,7 +42959,7 @@ async function get(cache2, options2) {
 async function set(cache2, options2, data) {
   const key = optionsToCacheKey(options2);
   const permissionsString = options2.permissions ? "" : Object.keys(data.permissions).map(
-    (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
+    (name2) => `${name2}${data.permissions[name2] === "write" ? "!" : ""}`
   ).join(",");
   const value = [
     data.token,
@@ -42977,7 +42977,7 @@ function optionsToCacheKey({
   repositoryIds = [],
   repositoryNames = []
 }) {
-  const permissionsString = Object.keys(permissions).sort().map((name) => permissions[name] === "read" ? name : `${name}!`).join(",");
+  const permissionsString = Object.keys(permissions).sort().map((name2) => permissions[name2] === "read" ? name2 : `${name2}!`).join(",");
   const repositoryIdsString = repositoryIds.sort().join(",");
   const repositoryNamesString = repositoryNames.join(",");
   return [
@@ -44115,10 +44115,10 @@ var Probot = class {
         webhookSecret: this.#state.webhookSecret
       });
       this.#state.initializationState = INITIALIZED;
-      for (const [type, listener, name] of this.#state.initEventListeners) {
+      for (const [type, listener, name2] of this.#state.initEventListeners) {
         switch (type) {
           case "on":
-            this.#state.webhooks.on(name, listener);
+            this.#state.webhooks.on(name2, listener);
             break;
           case "onAny":
             this.#state.webhooks.onAny(listener);
@@ -44179,8 +44179,8 @@ var Probot = class {
   }
   on = (eventName, callback2) => {
     if (Array.isArray(eventName)) {
-      for (const name of eventName) {
-        validateEventName(name, {
+      for (const name2 of eventName) {
+        validateEventName(name2, {
           onUnknownEventName: "ignore"
         });
       }
@@ -44242,7 +44242,7 @@ import fsPromises from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path2 from "node:path";
 var toPath = (urlOrPath) => urlOrPath instanceof URL ? fileURLToPath(urlOrPath) : urlOrPath;
-async function findUp(name, {
+async function findUp(name2, {
   cwd = process2.cwd(),
   type = "file",
   stopAt
@@ -44250,9 +44250,9 @@ async function findUp(name, {
   let directory = path2.resolve(toPath(cwd) ?? "");
   const { root } = path2.parse(directory);
   stopAt = path2.resolve(directory, toPath(stopAt ?? root));
-  const isAbsoluteName = path2.isAbsolute(name);
+  const isAbsoluteName = path2.isAbsolute(name2);
   while (directory) {
-    const filePath = isAbsoluteName ? name : path2.join(directory, name);
+    const filePath = isAbsoluteName ? name2 : path2.join(directory, name2);
     try {
       const stats = await fsPromises.stat(filePath);
       if (type === "file" && stats.isFile() || type === "directory" && stats.isDirectory()) {
@@ -44506,7 +44506,7 @@ function getPayloadFromRequestStream2(request2) {
 }
 
 // node_modules/probot/lib/views/import.js
-function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
+function importView({ name: name2, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
 
@@ -44514,7 +44514,7 @@ function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
     <meta charset="UTF-8">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>Import ${name || "Your App"} | built with Probot</title>
+    <title>Import ${name2 || "Your App"} | built with Probot</title>
     <link rel="icon" href="/probot/static/probot-head.svg">
     <link rel="stylesheet" href="/probot/static/primer.css">
 </head>
@@ -44594,7 +44594,7 @@ function importView({ name, GH_HOST, WEBHOOK_PROXY_URL = "" }) {
 }
 
 // node_modules/probot/lib/views/setup.js
-function setupView({ name, description, version: version3, createAppUrl, manifest }) {
+function setupView({ name: name2, description, version: version3, createAppUrl, manifest }) {
   return `<!DOCTYPE html>
 <!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
@@ -44602,7 +44602,7 @@ function setupView({ name, description, version: version3, createAppUrl, manifes
     <meta charset="UTF-8">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>Setup ${name || "Your App"} | built with Probot</title>
+    <title>Setup ${name2 || "Your App"} | built with Probot</title>
     <link rel="icon" href="/probot/static/probot-head.svg">
     <link rel="stylesheet" href="/probot/static/primer.css">
   </head>
@@ -44611,7 +44611,7 @@ function setupView({ name, description, version: version3, createAppUrl, manifes
       <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
       <div class="box-shadow rounded-2 border p-6 bg-white">
         <h1>
-          Welcome to ${name || "your Probot App"}
+          Welcome to ${name2 || "your Probot App"}
           ${version3 ? `<span class="Label Label--outline v-align-middle ml-2 text-gray-light">v${version3}</span>` : ""}
         </h1>
 
@@ -44643,14 +44643,14 @@ function setupView({ name, description, version: version3, createAppUrl, manifes
 }
 
 // node_modules/probot/lib/views/success.js
-function successView({ name }) {
+function successView({ name: name2 }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
   <head>
     <meta charset="UTF-8">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>Setup ${name || "Your App"} | built with Probot</title>
+    <title>Setup ${name2 || "Your App"} | built with Probot</title>
     <link rel="icon" href="/probot/static/probot-head.svg">
     <link rel="stylesheet" href="/probot/static/primer.css">
   </head>
@@ -45072,14 +45072,14 @@ function readEnvOptions(env = process.env) {
 import { resolve as resolve2 } from "node:path";
 
 // node_modules/probot/lib/views/probot.js
-function probotView({ name, description, version: version3 }) {
+function probotView({ name: name2, description, version: version3 }) {
   return `<!DOCTYPE html>
 <html lang="en" class="height-full" data-color-mode="auto" data-light-theme="light" data-dark-theme="dark">
   <head>
     <meta charset="UTF-8">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <meta http-equiv="X-UA-Compatible" content="ie=edge">
-    <title>${name || "Your App"} | built with Probot</title>
+    <title>${name2 || "Your App"} | built with Probot</title>
     <link rel="icon" href="/probot/static/probot-head.svg">
     <link rel="stylesheet" href="/probot/static/primer.css">
   </head>
@@ -45088,7 +45088,7 @@ function probotView({ name, description, version: version3 }) {
       <img src="/probot/static/robot.svg" alt="Probot Logo" width="100" class="mb-6">
       <div class="box-shadow rounded-2 border p-6 bg-white">
         <h1>
-          Welcome to ${name || "your Probot App"}
+          Welcome to ${name2 || "your Probot App"}
 ${version3 ? `            <span class="Label Label--outline v-align-middle ml-2 text-gray-light">v${version3}</span>
 ` : ""}        </h1>
 
@@ -45180,17 +45180,17 @@ codes.ERR_INVALID_ARG_TYPE = createError(
    * @param {Array<string> | string} expected
    * @param {unknown} actual
    */
-  (name, expected, actual) => {
-    assert.ok(typeof name === "string", "'name' must be a string");
+  (name2, expected, actual) => {
+    assert.ok(typeof name2 === "string", "'name' must be a string");
     if (!Array.isArray(expected)) {
       expected = [expected];
     }
     let message = "The ";
-    if (name.endsWith(" argument")) {
-      message += `${name} `;
+    if (name2.endsWith(" argument")) {
+      message += `${name2} `;
     } else {
-      const type = name.includes(".") ? "property" : "argument";
-      message += `"${name}" ${type} `;
+      const type = name2.includes(".") ? "property" : "argument";
+      message += `"${name2}" ${type} `;
     }
     message += "must be ";
     const types2 = [];
@@ -45360,13 +45360,13 @@ codes.ERR_INVALID_ARG_VALUE = createError(
    * @param {unknown} value
    * @param {string} [reason='is invalid']
    */
-  (name, value, reason2 = "is invalid") => {
+  (name2, value, reason2 = "is invalid") => {
     let inspected = inspect(value);
     if (inspected.length > 128) {
       inspected = `${inspected.slice(0, 128)}...`;
     }
-    const type = name.includes(".") ? "property" : "argument";
-    return `The ${type} '${name}' ${reason2}. Received ${inspected}`;
+    const type = name2.includes(".") ? "property" : "argument";
+    return `The ${type} '${name2}' ${reason2}. Received ${inspected}`;
   },
   TypeError
   // Note: extra classes have been shaken out.
@@ -46198,10 +46198,10 @@ function patternKeyCompare(a, b) {
   if (b.length > a.length) return 1;
   return 0;
 }
-function packageImportsResolve(name, base, conditions) {
-  if (name === "#" || name.startsWith("#/") || name.endsWith("/")) {
+function packageImportsResolve(name2, base, conditions) {
+  if (name2 === "#" || name2.startsWith("#/") || name2.endsWith("/")) {
     const reason2 = "is not a valid internal imports specifier name";
-    throw new ERR_INVALID_MODULE_SPECIFIER(name, reason2, fileURLToPath4(base));
+    throw new ERR_INVALID_MODULE_SPECIFIER(name2, reason2, fileURLToPath4(base));
   }
   let packageJsonUrl;
   const packageConfig2 = getPackageScopeConfig(base);
@@ -46209,12 +46209,12 @@ function packageImportsResolve(name, base, conditions) {
     packageJsonUrl = pathToFileURL2(packageConfig2.pjsonPath);
     const imports = packageConfig2.imports;
     if (imports) {
-      if (own2.call(imports, name) && !name.includes("*")) {
+      if (own2.call(imports, name2) && !name2.includes("*")) {
         const resolveResult = resolvePackageTarget(
           packageJsonUrl,
-          imports[name],
+          imports[name2],
           "",
-          name,
+          name2,
           base,
           false,
           true,
@@ -46232,13 +46232,13 @@ function packageImportsResolve(name, base, conditions) {
         while (++i < keys.length) {
           const key = keys[i];
           const patternIndex = key.indexOf("*");
-          if (patternIndex !== -1 && name.startsWith(key.slice(0, -1))) {
+          if (patternIndex !== -1 && name2.startsWith(key.slice(0, -1))) {
             const patternTrailer = key.slice(patternIndex + 1);
-            if (name.length >= key.length && name.endsWith(patternTrailer) && patternKeyCompare(bestMatch, key) === 1 && key.lastIndexOf("*") === patternIndex) {
+            if (name2.length >= key.length && name2.endsWith(patternTrailer) && patternKeyCompare(bestMatch, key) === 1 && key.lastIndexOf("*") === patternIndex) {
               bestMatch = key;
-              bestMatchSubpath = name.slice(
+              bestMatchSubpath = name2.slice(
                 patternIndex,
-                name.length - patternTrailer.length
+                name2.length - patternTrailer.length
               );
             }
           }
@@ -46263,7 +46263,7 @@ function packageImportsResolve(name, base, conditions) {
       }
     }
   }
-  throw importNotDefined(name, packageJsonUrl, base);
+  throw importNotDefined(name2, packageJsonUrl, base);
 }
 function parsePackageName(specifier, base) {
   let separatorIndex = specifier.indexOf("/");
@@ -47283,9 +47283,9 @@ function compile(sql, marker) {
     throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
   }
   const names2 = [];
-  const text2 = sql.replace(NAMED, (_, name) => {
-    let index = names2.indexOf(name);
-    if (index < 0) index = names2.push(name) - 1;
+  const text2 = sql.replace(NAMED, (_, name2) => {
+    let index = names2.indexOf(name2);
+    if (index < 0) index = names2.push(name2) - 1;
     return marker(index + 1);
   });
   return { text: text2, names: names2 };
@@ -47294,12 +47294,12 @@ function bind2(statement2, params2) {
   const given = Object.keys(params2);
   const extra = given.filter((key) => !statement2.names.includes(key));
   if (extra.length > 0 || given.length !== statement2.names.length) {
-    const missing = statement2.names.filter((name) => !Object.hasOwn(params2, name));
+    const missing = statement2.names.filter((name2) => !Object.hasOwn(params2, name2));
     throw new Error(
       `statement parameters do not match: ${[...missing.map((m) => `missing $${m}`), ...extra.map((e) => `unknown $${e}`)].join(", ")}: ${statement2.text}`
     );
   }
-  return statement2.names.map((name) => params2[name] ?? null);
+  return statement2.names.map((name2) => params2[name2] ?? null);
 }
 function compiler(marker) {
   const cache2 = /* @__PURE__ */ new Map();
@@ -47324,10 +47324,10 @@ var Conditions = class {
     this.compare(`${column} =`, column, value);
   }
   /** `<left> $name`, e.g. `started_at >= $since`, when a value is given. */
-  compare(left, name, value) {
+  compare(left, name2, value) {
     if (value === void 0) return;
-    this.params[name] = value;
-    this.conditions.push(`${left} $${name}`);
+    this.params[name2] = value;
+    this.conditions.push(`${left} $${name2}`);
   }
   /** `column IN ($column_0, ...)`, when values are given; none match nothing. */
   oneOf(column, values) {
@@ -47441,7 +47441,7 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   good_version = COALESCE(excluded.good_version, target_states.good_version),
   run_id = excluded.run_id,
   updated_at = excluded.updated_at`;
-var SELECT_TARGET_STATES = `SELECT component, target, version, good_version
+var SELECT_TARGET_STATES = `SELECT component, target, version, good_version, run_id
 FROM target_states WHERE service = $service AND environment = $environment
 ORDER BY component, target`;
 function selectRuns(filter) {
@@ -47515,7 +47515,7 @@ function insertOutcomes(outcomes) {
   const params2 = {};
   const rows2 = outcomes.map((outcome, i) => {
     for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
-    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name2) => `$${name2}_${i}`)})`;
   });
   const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
   return { sql, params: params2 };
@@ -47941,11 +47941,11 @@ var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
 WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
 
 // src/ledger/lock-session.ts
-async function acquireLockIn(session, name, holder, request2, now) {
+async function acquireLockIn(session, name2, holder, request2, now) {
   const expiresAt = request2.ttlMs === void 0 ? null : now + leaseMs(request2.ttlMs);
   const data = request2.data === void 0 ? null : JSON.stringify(request2.data);
   const [taken] = await session.query(ACQUIRE_LOCK, {
-    name,
+    name: name2,
     holder,
     acquired_at: now,
     renewed_at: now,
@@ -47955,8 +47955,8 @@ async function acquireLockIn(session, name, holder, request2, now) {
     now
   });
   if (taken) return { acquired: true, lock: toLock(taken) };
-  const [current] = await session.query(SELECT_LOCK, { name });
-  if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
+  const [current] = await session.query(SELECT_LOCK, { name: name2 });
+  if (!current) throw new Error(`lock ${name2}: neither taken nor held; this is a bug in the ledger`);
   return { acquired: false, heldBy: toLock(current) };
 }
 function leaseMs(ttlMs) {
@@ -48027,9 +48027,9 @@ function admissionBlocker(candidate, snapshot) {
 function environmentLockName(repo, environment2) {
   return `${repo}:env:${environment2}`;
 }
-function lockedEnvironment(repo, name) {
+function lockedEnvironment(repo, name2) {
   const prefix = environmentLockName(repo, "");
-  return name.startsWith(prefix) ? name.slice(prefix.length) : void 0;
+  return name2.startsWith(prefix) ? name2.slice(prefix.length) : void 0;
 }
 function globalLockName(repo) {
   return `${repo}:global`;
@@ -48051,8 +48051,8 @@ function leaseHolderSql(releaseId) {
 function releaseRunId(releaseId) {
   return `bot-release-${releaseId}`;
 }
-function isRepositoryLock(repo, name) {
-  return name.startsWith(`${repo}:`);
+function isRepositoryLock(repo, name2) {
+  return name2.startsWith(`${repo}:`);
 }
 function deployLockName(service, environment2) {
   return `deploy:${service}:${environment2}`;
@@ -48405,17 +48405,17 @@ var ReleaseQueue = class {
     const { sql, params: params2 } = selectReleases(filter);
     return (await this.connection.query(sql, params2)).map(toRelease);
   }
-  lockEnvironment(claim3, name, holder, request2, now) {
+  lockEnvironment(claim3, name2, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
       if (!await claimIn(session, claim3)) return DUPLICATE;
-      return acquireLockIn(session, name, holder, request2, now);
+      return acquireLockIn(session, name2, holder, request2, now);
     });
   }
-  unlockEnvironment(claim3, repo, name, limits, now) {
+  unlockEnvironment(claim3, repo, name2, limits, now) {
     checkLimits(limits);
     return this.inRepository(repo, async (session) => {
       if (!await claimIn(session, claim3)) return DUPLICATE;
-      const [row] = await session.query(FORCE_RELEASE_LOCK, { name });
+      const [row] = await session.query(FORCE_RELEASE_LOCK, { name: name2 });
       const released = row ? toLock(row) : null;
       return { outcome: "unlocked", released, advance: await advanceIn(session, repo, limits, now) };
     });
@@ -48502,21 +48502,21 @@ async function takeLease(session, release, lease, now) {
   }
 }
 async function renewLease(session, release, lease, now) {
-  const name = leaseLockName(release.repo, release.environment);
+  const name2 = leaseLockName(release.repo, release.environment);
   const holder = leaseHolder(release.id);
   const renewed = await session.query(RENEW_LOCK, {
     renewed_at: now,
     expires_at: now + leaseMs(lease),
-    name,
+    name: name2,
     holder,
     now
   });
-  if (renewed.length === 0) await acquireLockIn(session, name, holder, { ttlMs: lease }, now);
+  if (renewed.length === 0) await acquireLockIn(session, name2, holder, { ttlMs: lease }, now);
 }
 async function heldLocks(session, repo, environment2, now) {
   const locks = [];
-  for (const name of [environmentLockName(repo, environment2), globalLockName(repo)]) {
-    const [row] = await session.query(SELECT_LOCK, { name });
+  for (const name2 of [environmentLockName(repo, environment2), globalLockName(repo)]) {
+    const [row] = await session.query(SELECT_LOCK, { name: name2 });
     const lock2 = row ? toLock(row) : void 0;
     if (lock2 && (lock2.expiresAt === null || lock2.expiresAt > now)) locks.push(lock2);
   }
@@ -48637,11 +48637,11 @@ async function finish2(session, release, report2, now, used) {
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
   const freed = [];
-  for (const name of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
-    const [row] = await session.query(SELECT_LOCK, { name });
+  for (const name2 of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
+    const [row] = await session.query(SELECT_LOCK, { name: name2 });
     const lock2 = row ? toLock(row) : void 0;
     if (lock2?.holder !== release.requestedBy || lock2.data?.once !== true) continue;
-    const [released] = await session.query(RELEASE_LOCK, { name, holder: release.requestedBy });
+    const [released] = await session.query(RELEASE_LOCK, { name: name2, holder: release.requestedBy });
     if (released) freed.push(toLock(released));
   }
   return freed;
@@ -48825,7 +48825,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       component: String(row.component),
       target: String(row.target),
       version: nullableString(row.version),
-      goodVersion: nullableString(row.good_version)
+      goodVersion: nullableString(row.good_version),
+      runId: nullableString(row.run_id)
     }));
   }
   /** Decisions and reason codes are read back as stored: history keeps codes a later vocabulary dropped. */
@@ -48837,25 +48838,25 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
     const { sql, params: params2 } = selectEvents(filter);
     return (await this.connection.query(sql, params2)).map(toEvent);
   }
-  async acquireLock(name, holder, request2, now) {
-    return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
+  async acquireLock(name2, holder, request2, now) {
+    return this.connection.transaction((session) => acquireLockIn(session, name2, holder, request2, now));
   }
-  async renewLock(name, holder, ttlMs, now) {
+  async renewLock(name2, holder, ttlMs, now) {
     const rows2 = await this.connection.query(RENEW_LOCK, {
       renewed_at: now,
       expires_at: now + leaseMs(ttlMs),
-      name,
+      name: name2,
       holder,
       now
     });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
-  async releaseLock(name, holder) {
-    const rows2 = await this.connection.query(RELEASE_LOCK, { name, holder });
+  async releaseLock(name2, holder) {
+    const rows2 = await this.connection.query(RELEASE_LOCK, { name: name2, holder });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
-  async forceReleaseLock(name) {
-    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, { name });
+  async forceReleaseLock(name2) {
+    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, { name: name2 });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async locks(now) {
@@ -49359,12 +49360,12 @@ function statement(sql, params2 = {}) {
     bind2(compiled, params2);
     return { text: text2 };
   }
-  let name = names.get(text2);
-  if (name === void 0) {
-    name = `tranche_${names.size + 1}`;
-    names.set(text2, name);
+  let name2 = names.get(text2);
+  if (name2 === void 0) {
+    name2 = `tranche_${names.size + 1}`;
+    names.set(text2, name2);
   }
-  return { name, text: text2, values: bind2(compiled, params2).map(storable) };
+  return { name: name2, text: text2, values: bind2(compiled, params2).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -49696,11 +49697,11 @@ var PLACEHOLDER = /\{([^{}]*)\}/g;
 function environmentUrl(template, values) {
   return template.replace(
     PLACEHOLDER,
-    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+    (whole, name2) => Object.hasOwn(values, name2) ? encodeURIComponent(values[name2]) : whole
   );
 }
 function urlTemplateProblem(template) {
-  const unknown2 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  const unknown2 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name2) => !URL_PLACEHOLDERS.includes(name2));
   if (unknown2.length > 0) {
     return `unknown placeholder {${unknown2[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
   }
@@ -49813,7 +49814,7 @@ function noticeFacts(notice) {
     ["Track", notice.track],
     ["By", notice.who]
   ];
-  return facts.flatMap(([name, value]) => value ? [{ name, value }] : []);
+  return facts.flatMap(([name2, value]) => value ? [{ name: name2, value }] : []);
 }
 
 // src/notify/slack.ts
@@ -49978,9 +49979,9 @@ var Notifier = class {
       if (seen.has(key)) continue;
       seen.add(key);
       const delivery = this.deliverTo(channel2, notice).catch((error62) => {
-        const name = error62 instanceof Error ? error62.name : "error";
+        const name2 = error62 instanceof Error ? error62.name : "error";
         this.options.log.warning(
-          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name2}`
         );
       }).finally(() => this.pending.delete(delivery));
       this.pending.add(delivery);
@@ -51156,12 +51157,12 @@ function merge3(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -51501,7 +51502,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params2) {
+function $constructor(name2, initializer3, proto, params2) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -51519,10 +51520,10 @@ function $constructor(name, initializer3, proto, params2) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own4 = Object.getPrototypeOf(inst);
@@ -51548,7 +51549,7 @@ function $constructor(name, initializer3, proto, params2) {
   const Parent = params2?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params2?.Parent ? newError(Definition) : this;
     init2(inst, def);
@@ -51569,10 +51570,10 @@ function $constructor(name, initializer3, proto, params2) {
     value: (inst) => {
       if (params2?.Parent && inst instanceof params2.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -51582,8 +51583,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -63110,13 +63111,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -69783,12 +69784,12 @@ var Universe = class {
   get size() {
     return this.names.length;
   }
-  id(name) {
-    let id = this.ids.get(name);
+  id(name2) {
+    let id = this.ids.get(name2);
     if (id === void 0) {
       id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
+      this.ids.set(name2, id);
+      this.names.push(name2);
     }
     return id;
   }
@@ -70289,12 +70290,12 @@ function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
   const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
   return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
 }
-function validate2(arm, name) {
+function validate2(arm, name2) {
   const { failures, total } = arm;
   if (!Number.isFinite(failures) || !Number.isFinite(total) || failures < 0 || total < 0) {
-    throw new RangeError(`${name}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
+    throw new RangeError(`${name2}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
   }
-  if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
+  if (failures > total) throw new RangeError(`${name2}: ${failures} failures of only ${total} requests`);
 }
 
 // src/stats/stratified-rate-ratio.ts
@@ -70648,16 +70649,16 @@ function duplicateNameIssues(kind) {
     if (!Array.isArray(items)) return;
     const seen = /* @__PURE__ */ new Set();
     items.forEach((item, index) => {
-      const name = nameOf(item);
-      if (name === void 0) return;
-      if (seen.has(name)) {
+      const name2 = nameOf(item);
+      if (name2 === void 0) return;
+      if (seen.has(name2)) {
         ctx.addIssue({
           code: "custom",
           path: [index],
-          message: `${kind} '${name}' is listed more than once`
+          message: `${kind} '${name2}' is listed more than once`
         });
       }
-      seen.add(name);
+      seen.add(name2);
     });
   };
 }
@@ -70757,23 +70758,23 @@ function trackIssues(config3, ctx) {
     }
     declaredValueIssues(track2.categories, ["tracks", index, "categories"], ctx);
     if (!Array.isArray(track2.environments)) return;
-    track2.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
+    track2.environments.forEach((name2, at) => {
+      if (typeof name2 !== "string") return;
       const path8 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
+      if (!Object.hasOwn(environments, name2)) {
         const known = Object.keys(environments).join(", ") || "(none)";
         ctx.addIssue({
           code: "custom",
           path: path8,
-          message: `environment '${name}' is not defined (known: ${known})`
+          message: `environment '${name2}' is not defined (known: ${known})`
         });
         return;
       }
-      if (isRecord2(track2.targets) && !anyTargetMatches(environments[name], track2.targets)) {
+      if (isRecord2(track2.targets) && !anyTargetMatches(environments[name2], track2.targets)) {
         ctx.addIssue({
           code: "custom",
           path: path8,
-          message: `no target of ${name} carries ${selectorText(track2.targets)}`
+          message: `no target of ${name2} carries ${selectorText(track2.targets)}`
         });
       }
     });
@@ -70838,9 +70839,9 @@ var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
 function envName(what) {
   const expected = `expected the name of the environment variable that holds ${what}`;
-  return external_exports.string({ error: expected }).superRefine((name, context) => {
-    if (ENV_NAME.test(name)) return;
-    context.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
+  return external_exports.string({ error: expected }).superRefine((name2, context) => {
+    if (ENV_NAME.test(name2)) return;
+    context.addIssue({ code: "custom", message: name2.includes("://") ? LITERAL_URL_REFUSED : expected });
   });
 }
 function channel(shape, description) {
@@ -71482,6 +71483,8 @@ var SCRIPT = `(() => {
     const label = button.getAttribute('data-label') || button.getAttribute('data-action');
     if (!window.confirm('Really ' + label + '?')) return;
     const body = { service: button.getAttribute('data-service'), environment: button.getAttribute('data-environment') };
+    const version = button.getAttribute('data-version');
+    if (version) body.version = version;
     const commit = button.getAttribute('data-commit');
     if (commit) body.commit = commit;
     button.disabled = true;
@@ -71687,7 +71690,13 @@ function combinedHistory(...histories) {
 // src/release/deployment-records.ts
 var RELEASES_READ = 50;
 function runSuccesses(runs) {
-  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({ version: run3.version, commit: run3.commit, at: run3.finishedAt ?? run3.startedAt }));
+  return runs.filter((run3) => run3.decision === "succeeded").map((run3) => ({
+    version: run3.version,
+    commit: run3.commit,
+    at: run3.finishedAt ?? run3.startedAt,
+    runId: run3.runId,
+    startedAt: run3.startedAt
+  }));
 }
 function releaseSuccesses(releases) {
   return releases.flatMap(
@@ -71824,14 +71833,18 @@ async function rollbackTarget(history, request2) {
 }
 async function ledgerRollback(ledger, service, environment2) {
   const history = ownedHistory(ledger);
-  const [verdicts, live, byRuns, targets] = await Promise.all([
+  const [verdicts, live, runs, targets] = await Promise.all([
     ledger.verdicts(service),
     liveVersion(history, service, environment2),
-    liveVersion(runHistory(ledger), service, environment2),
+    ledger.runs({ service, environment: environment2 }),
     ledger.targetStates(service, environment2)
   ]);
   const bad = new Set(badVersions(verdicts));
-  const strayTargets = byRuns === live && targets.some((target) => target.version !== live);
+  const liveRun = liveOf(runSuccesses(runs));
+  const later = new Set(
+    liveRun === null ? [] : runs.filter((run3) => run3.startedAt > liveRun.startedAt).map((run3) => run3.runId)
+  );
+  const strayTargets = liveRun?.version === live && targets.some((target) => target.version !== live && target.runId !== null && later.has(target.runId));
   return { live, target: await rollbackTarget(history, { service, environment: environment2, bad, strayTargets }) };
 }
 
@@ -71975,8 +71988,8 @@ function drawRun(runId, events) {
   for (const event of events) step(picture, event);
   return picture;
 }
-function component(picture, name) {
-  const key = name ?? "";
+function component(picture, name2) {
+  const key = name2 ?? "";
   let found = picture.components.find((c) => c.name === key);
   if (!found) {
     found = { name: key, of: void 0, batches: [] };
@@ -71997,13 +72010,13 @@ function step(picture, event) {
       picture.previousVersion = dataVersion(event, "previousVersion");
       picture.action = dataString(event, "action") ?? "deploy";
       picture.actor = storedActor(event.data?.actor) ?? void 0;
-      for (const name of dataStrings(event, "components") ?? []) component(picture, name);
+      for (const name2 of dataStrings(event, "components") ?? []) component(picture, name2);
       return;
     case "batch_started": {
       const c = component(picture, event.component);
       c.of = dataNumber(event, "of") ?? c.of;
       const targets = new Map(
-        (dataStrings(event, "targets") ?? []).map((name) => [name, "waiting"])
+        (dataStrings(event, "targets") ?? []).map((name2) => [name2, "waiting"])
       );
       c.batches.push({ number: event.batch ?? c.batches.length + 1, status: "running", targets });
       return;
@@ -72511,7 +72524,7 @@ ${view.targets.map(
     (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
   )}
 </tbody></table></div>
-${canRollback ? view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment2}" data-label="roll ${service} in ${environment2} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
+${canRollback ? view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment2}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment2} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
 </section>`;
 }
 
@@ -72749,12 +72762,16 @@ var PANELS = [
 ];
 
 // src/dashboard/host.ts
-var actionBody = external_exports.object({
-  service: external_exports.string().min(1).max(200),
-  environment: external_exports.string().min(1).max(200),
-  version: external_exports.string().min(1).max(200).optional(),
-  commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/i).optional()
-});
+var name = external_exports.string().min(1).max(200);
+var actionBodies = {
+  rollback: external_exports.strictObject({ service: name, environment: name, version: name }),
+  deploy: external_exports.strictObject({
+    service: name,
+    environment: name,
+    version: name.optional(),
+    commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/i).optional()
+  })
+};
 var MAX_BODY = 8 * 1024;
 var KEEPALIVE_MS = 2e4;
 var contentSecurityPolicy = (formAction) => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action ${formAction}; frame-ancestors 'none'`;
@@ -72914,10 +72931,10 @@ data: ${JSON.stringify(payload)}
     checkCsrf(req, viewer);
     if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
       throw new HttpError(415, "an action is a JSON request");
-    const parsed2 = actionBody.safeParse(parseJson(await readBody(req)));
-    if (!parsed2.success)
-      throw new HttpError(400, `the request body is not an action: ${external_exports.prettifyError(parsed2.error)}`);
-    const { service, environment: environment2, version: version3, commit } = parsed2.data;
+    const body2 = parseJson(await readBody(req));
+    const request2 = action === "rollback" ? { action, ...actionOf(actionBodies.rollback, body2, action) } : { action, ...actionOf(actionBodies.deploy, body2, action) };
+    const { service, environment: environment2, version: version3 } = request2;
+    const commit = request2.action === "deploy" ? request2.commit : void 0;
     const record3 = {
       actor: viewer.actor,
       action,
@@ -72940,7 +72957,7 @@ data: ${JSON.stringify(payload)}
     );
     let result;
     try {
-      result = action === "rollback" ? await options2.actions.rollback({ service, environment: environment2, actor: viewer.actor }) : await options2.actions.deploy({ service, environment: environment2, version: version3, commit, actor: viewer.actor });
+      result = request2.action === "rollback" ? await options2.actions.rollback({ ...request2, actor: viewer.actor }) : await options2.actions.deploy({ ...request2, actor: viewer.actor });
     } catch (error62) {
       result = { ok: false, message: messageOf(error62) };
     }
@@ -73014,16 +73031,19 @@ function sameSecret(a, b) {
   const y = Buffer.from(b);
   return x.length === y.length && x.length > 0 && timingSafeEqual2(x, y);
 }
+function actionOf(schema, body2, action) {
+  const parsed2 = schema.safeParse(body2);
+  if (parsed2.success) return parsed2.data;
+  throw new HttpError(400, `the request body is not a ${action}: ${external_exports.prettifyError(parsed2.error)}`);
+}
 function readBody(req) {
   return new Promise((resolve5, reject) => {
     let size = 0;
     const chunks2 = [];
     req.on("data", (chunk) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, "the request body is too large"));
-        req.destroy();
-      } else chunks2.push(chunk);
+      if (size > MAX_BODY) reject(new HttpError(413, "the request body is too large"));
+      else chunks2.push(chunk);
     });
     req.on("end", () => resolve5(Buffer.concat(chunks2).toString("utf8")));
     req.on("error", reject);
@@ -73132,7 +73152,7 @@ function chooseEnvironments(config3, track2, earlier) {
   const among = (listed2 ?? Object.keys(config3.environments).filter((e) => !earlier.has(e))).filter(
     (environment2) => track2.targets === void 0 || readsInventory(config3, environment2) || matchingTargets(config3, environment2, track2.targets).length > 0
   );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config3, name) }));
+  const items = among.map((name2) => ({ name: name2, labels: environmentLabels(config3, name2) }));
   if (items.length === 0) {
     const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
     const why = track2.targets ? `holds a target carrying ${selectorText(track2.targets)}` : "is left to choose from";
@@ -73233,7 +73253,7 @@ function resolveComponent(component2, checks, environment2, unread) {
     ...batch ? { commandsPer: "batch", checkBatch: component2.checkBatch } : {},
     timeoutMs: component2.timeout,
     rollout: resolveRollout(component2.rollout),
-    checks: component2.checks.map((name) => resolveCheck(name, checks))
+    checks: component2.checks.map((name2) => resolveCheck(name2, checks))
   };
 }
 function resolveRollout(rollout) {
@@ -73247,27 +73267,27 @@ function resolveRollout(rollout) {
     rollbackParallel: rollout.rollbackParallel
   };
 }
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+function resolveCheck(name2, checks) {
+  const check2 = Object.hasOwn(checks, name2) ? checks[name2] : void 0;
+  if (!check2) throw new Error(`check '${name2}' is not defined under checks`);
   if ("http" in check2) {
     const { url: url2, status: status2, samples, p95, timeout: timeout2 } = check2.http;
     const auth8 = requestAuth(check2.http);
-    return { kind: "http", name, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
+    return { kind: "http", name: name2, url: url2, status: status2, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth8 };
   }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  if ("prometheus" in check2) return resolvePrometheus(name2, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name2, check2.analysis);
   const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+  return { kind: "command", name: name2, command, max, min, unit, timeoutMs: timeout };
 }
 function requestAuth(c) {
   if (c.auth === void 0 && c.headers === void 0) return void 0;
   return { ...c.auth, headers: c.headers };
 }
-function resolvePrometheus(name, c) {
+function resolvePrometheus(name2, c) {
   return {
     kind: "prometheus",
-    name,
+    name: name2,
     server: c.url,
     auth: requestAuth(c),
     query: c.query,
@@ -73279,11 +73299,11 @@ function resolvePrometheus(name, c) {
     timeoutMs: c.timeout
   };
 }
-function resolveAnalysis(name, c) {
+function resolveAnalysis(name2, c) {
   return {
     kind: "analysis",
     observes: "batch",
-    name,
+    name: name2,
     server: c.url,
     auth: requestAuth(c),
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
@@ -73415,8 +73435,8 @@ var COMMANDS = {
 var ISSUE_COMMANDS = new Set(
   COMMAND_NAMES.filter((n) => COMMANDS[n].onIssues)
 );
-function isCommandName(name) {
-  return COMMAND_NAMES.includes(name);
+function isCommandName(name2) {
+  return COMMAND_NAMES.includes(name2);
 }
 
 // bot/decide/may-change.ts
@@ -73454,10 +73474,10 @@ function redactedMessage(error62) {
   return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
 }
 function requestText(error62) {
-  const { status: status2, request: request2, name } = error62 ?? {};
+  const { status: status2, request: request2, name: name2 } = error62 ?? {};
   const where = typeof request2?.url === "string" ? ` from ${String(request2.method ?? "a request to")} ${request2.url.split("?")[0]}` : "";
   if (typeof status2 === "number") return `HTTP ${status2}${where}, with no message`;
-  return `${typeof name === "string" ? name : "an error"}${where}, with no message`;
+  return `${typeof name2 === "string" ? name2 : "an error"}${where}, with no message`;
 }
 var NO_RETRY = { request: { retries: 0 } };
 
@@ -73748,7 +73768,7 @@ function isEmpty(node2) {
 function analysisArms(component2, deployed, baseline) {
   const done = new Set(deployed.map((t) => t.name));
   const known = new Map(component2.targets.map((t) => [t.name, t]));
-  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component2.targets;
+  const candidates = baseline?.targets?.map((name2) => known.get(name2) ?? { name: name2, labels: {} }) ?? component2.targets;
   const labels = Object.entries(baseline?.labels ?? {});
   const baselines = candidates.filter(
     (t) => !done.has(t.name) && labels.every(([key, value]) => t.labels[key] === value)
@@ -74042,13 +74062,13 @@ async function readFile2(scope, path8) {
 
 // bot/installation-scope.ts
 async function installationScope(app2, deps, repo, installationId, event) {
-  const [owner = "", name = ""] = repo.split("/");
+  const [owner = "", name2 = ""] = repo.split("/");
   const octokit = await app2.auth(installationId);
   const at = deps.now();
   const base = {
     octokit,
     owner,
-    repo: name,
+    repo: name2,
     fullName: repo,
     installationId,
     htmlUrl: `https://github.com/${repo}`,
@@ -74083,15 +74103,15 @@ var MAX_ANSWERS = 1e4;
 function keptAnswers(now) {
   const answers = /* @__PURE__ */ new Map();
   return (key, ask) => {
-    const name = JSON.stringify(key);
+    const name2 = JSON.stringify(key);
     const at = now();
-    const kept = answers.get(name);
+    const kept = answers.get(name2);
     if (kept && at - kept.at < KEPT_MS) return kept.value;
     const value = ask();
     const entry = { at, value };
-    value.catch(() => answers.get(name) === entry && answers.delete(name));
-    answers.delete(name);
-    answers.set(name, entry);
+    value.catch(() => answers.get(name2) === entry && answers.delete(name2));
+    answers.delete(name2);
+    answers.set(name2, entry);
     if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value);
     return value;
   };
@@ -74631,7 +74651,7 @@ var UnknownTargetError = class extends Error {
 function selectTargets(components, names2) {
   if (names2 === void 0) return components;
   const known = new Set(components.flatMap((c) => c.targets.map((t) => t.name)));
-  const unknown2 = names2.filter((name) => !known.has(name));
+  const unknown2 = names2.filter((name2) => !known.has(name2));
   if (unknown2.length > 0) {
     throw new UnknownTargetError(
       `payload.tranche.targets: ${unknown2.join(", ")} ${unknown2.length === 1 ? "is" : "are"} not a target of this environment (targets: ${[...known].join(", ")})`
@@ -74916,13 +74936,13 @@ function tagName(service, version3) {
 var TagVersionError = class extends Error {
   name = "TagVersionError";
 };
-function refNameProblem(name) {
-  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
+function refNameProblem(name2) {
+  if ([...name2].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name2))
     return "contains a space, a control character or one of ~ ^ : ? * [ \\";
-  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
-  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
+  if (name2.includes("..") || name2.includes("@{") || name2.includes("//")) return 'contains "..", "@{" or "//"';
+  if (name2.endsWith(".") || name2.endsWith("/") || name2.endsWith(".lock"))
     return 'ends with ".", "/" or ".lock"';
-  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
+  if (name2.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
   return void 0;
 }
 function numberOf(version3, template) {
@@ -74955,14 +74975,14 @@ async function allocateTagVersion(client, repo, request2) {
   let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
   for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
     const version3 = template.replaceAll("{n}", String(n));
-    const name = tagName(service, version3);
-    const problem = refNameProblem(name);
+    const name2 = tagName(service, version3);
+    const problem = refNameProblem(name2);
     if (problem)
       throw new TagVersionError(
-        `the tag name ${name} ${problem}: change the service name or version template`
+        `the tag name ${name2} ${problem}: change the service name or version template`
       );
     try {
-      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
+      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name2}`, sha: commit });
       return { service, n, version: version3, commit, createdAt: now };
     } catch (error62) {
       if (!isReferenceExists(error62)) throw error62;
@@ -75341,9 +75361,9 @@ import { createHmac as createHmac3, timingSafeEqual as timingSafeEqual3 } from "
 function cookieKey(secret) {
   return createHmac3("sha256", secret).update("tranche dashboard cookies v1").digest();
 }
-function setCookie(name, value, options2) {
+function setCookie(name2, value, options2) {
   return [
-    `${name}=${value}`,
+    `${name2}=${value}`,
     `Path=${options2.path}`,
     `Max-Age=${options2.maxAgeSeconds}`,
     "HttpOnly",
@@ -75351,20 +75371,20 @@ function setCookie(name, value, options2) {
     ...options2.secure ? ["Secure"] : []
   ].join("; ");
 }
-function clearCookie(name, options2) {
-  return setCookie(name, "", { ...options2, maxAgeSeconds: 0 });
+function clearCookie(name2, options2) {
+  return setCookie(name2, "", { ...options2, maxAgeSeconds: 0 });
 }
-function signedValue(key, name, value) {
+function signedValue(key, name2, value) {
   const payload = Buffer.from(JSON.stringify(value)).toString("base64url");
-  return `${payload}.${mac3(key, name, payload)}`;
+  return `${payload}.${mac3(key, name2, payload)}`;
 }
-function readSignedCookie(request2, key, name, schema, now) {
-  const raw = cookieValue(request2, name);
+function readSignedCookie(request2, key, name2, schema, now) {
+  const raw = cookieValue(request2, name2);
   const dot = raw?.indexOf(".") ?? -1;
   if (raw === void 0 || dot < 0) return void 0;
   const payload = raw.slice(0, dot);
   const given = Buffer.from(raw.slice(dot + 1), "base64url");
-  const expected = Buffer.from(mac3(key, name, payload), "base64url");
+  const expected = Buffer.from(mac3(key, name2, payload), "base64url");
   if (given.length !== expected.length || !timingSafeEqual3(given, expected)) return void 0;
   let json2;
   try {
@@ -75375,13 +75395,13 @@ function readSignedCookie(request2, key, name, schema, now) {
   const parsed2 = schema.safeParse(json2);
   return parsed2.success && parsed2.data.exp > now ? parsed2.data : void 0;
 }
-function mac3(key, name, payload) {
-  return createHmac3("sha256", key).update(`${name}=${payload}`).digest("base64url");
+function mac3(key, name2, payload) {
+  return createHmac3("sha256", key).update(`${name2}=${payload}`).digest("base64url");
 }
-function cookieValue(request2, name) {
+function cookieValue(request2, name2) {
   for (const part of (request2.headers.cookie ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name2) return part.slice(eq + 1).trim();
   }
   return void 0;
 }
@@ -75620,14 +75640,14 @@ var OAuthAppOctokit = Octokit.defaults({
   userAgent: `octokit-oauth-app.js/${VERSION19} ${getUserAgent()}`
 });
 async function emitEvent(state, context) {
-  const { name, action } = context;
-  if (state.eventHandlers[`${name}.${action}`]) {
-    for (const eventHandler of state.eventHandlers[`${name}.${action}`]) {
+  const { name: name2, action } = context;
+  if (state.eventHandlers[`${name2}.${action}`]) {
+    for (const eventHandler of state.eventHandlers[`${name2}.${action}`]) {
       await eventHandler(context);
     }
   }
-  if (state.eventHandlers[name]) {
-    for (const eventHandler of state.eventHandlers[name]) {
+  if (state.eventHandlers[name2]) {
+    for (const eventHandler of state.eventHandlers[name2]) {
       await eventHandler(context);
     }
   }
@@ -77328,13 +77348,13 @@ function tooMany(extra) {
 
 // bot/github/webhook-identity.ts
 function webhookIdentity(context) {
-  const { name, payload } = context;
-  if ("comment" in payload) return `${name}:${payload.comment.id}`;
-  if ("deployment_status" in payload) return `${name}:${payload.deployment_status.id}`;
-  if ("check_run" in payload) return `${name}:${payload.check_run.id}`;
+  const { name: name2, payload } = context;
+  if ("comment" in payload) return `${name2}:${payload.comment.id}`;
+  if ("deployment_status" in payload) return `${name2}:${payload.deployment_status.id}`;
+  if ("check_run" in payload) return `${name2}:${payload.check_run.id}`;
   if ("workflow_run" in payload)
-    return `${name}:${payload.workflow_run.id}:${payload.workflow_run.run_attempt}`;
-  return payload.deployment ? `${name}:deployment:${payload.deployment.id}` : `${name}:${context.id}`;
+    return `${name2}:${payload.workflow_run.id}:${payload.workflow_run.run_attempt}`;
+  return payload.deployment ? `${name2}:deployment:${payload.deployment.id}` : `${name2}:${context.id}`;
 }
 
 // bot/render/help-reply.ts
@@ -77344,7 +77364,7 @@ function renderHelp(prefix, topic) {
 
 ` : "";
   const rows2 = COMMAND_NAMES.map(
-    (name) => `| \`${`${prefix}${COMMANDS[name].usage}`.replaceAll("|", "\\|")}\` | ${COMMANDS[name].summary} |`
+    (name2) => `| \`${`${prefix}${COMMANDS[name2].usage}`.replaceAll("|", "\\|")}\` | ${COMMANDS[name2].summary} |`
   );
   const onIssues = [...ISSUE_COMMANDS];
   const issueList = `${onIssues.slice(0, -1).join(", ")} and ${onIssues.at(-1)}`;
@@ -77354,10 +77374,10 @@ function renderHelp(prefix, topic) {
     `Write the command on the first line of a comment on a pull request (${issueList} work on issues too). Commands that deploy, roll back, lock, unlock, promote, hold or mark a version need a deployer's role (\`bot.deployers\` in tranche.yml); deploys never run from forks.`
   ].join("\n\n");
 }
-function commandHelp(name, prefix) {
-  return `\`${prefix}${COMMANDS[name].usage}\`
+function commandHelp(name2, prefix) {
+  return `\`${prefix}${COMMANDS[name2].usage}\`
 
-${COMMANDS[name].summary}`;
+${COMMANDS[name2].summary}`;
 }
 function renderParseFailure(failure2, prefix) {
   const usage = failure2.command ? `
@@ -77398,9 +77418,9 @@ async function deploy(scope, command, requester) {
 }
 
 // bot/handlers/may-change.ts
-async function mayChange(scope, name, requester, what) {
+async function mayChange(scope, name2, requester, what) {
   const role = await requesterRole(scope, requester.login);
-  const refusal = changeRefusal(name, role, void 0, scope.settings.deployers);
+  const refusal = changeRefusal(name2, role, void 0, scope.settings.deployers);
   if (!refusal) return true;
   await refuse(scope, requester, what, refusal.message);
   return false;
@@ -77440,12 +77460,12 @@ async function unlock(scope, command, requester) {
   await reply(scope, requester.issueNumber, body2);
   await followAdvance(scope, outcome.advance);
 }
-async function freeLock(scope, name, what) {
+async function freeLock(scope, name2, what) {
   const { ledger, now } = scope.deps;
   const outcome = await ledger.unlockEnvironment(
     scope.delivery,
     scope.fullName,
-    name,
+    name2,
     limitsOf(scope.settings),
     now()
   );
@@ -77455,13 +77475,13 @@ async function freeLock(scope, name, what) {
   }
   return outcome;
 }
-async function mayLock(scope, name, target, requester, what) {
+async function mayLock(scope, name2, target, requester, what) {
   const config3 = configFor(scope, target.scope === "environment" ? target.environment : void 0);
   if (!config3.ok) {
     await refuse(scope, requester, what, config3.problem);
     return false;
   }
-  return mayChange(scope, name, requester, what);
+  return mayChange(scope, name2, requester, what);
 }
 function lockName(scope, target) {
   return target.scope === "global" ? globalLockName(scope.fullName) : environmentLockName(scope.fullName, target.environment);
@@ -77547,13 +77567,13 @@ async function unhold(scope, command, requester) {
   await reply(scope, requester.issueNumber, body2);
   await followAdvance(scope, outcome.advance);
 }
-async function trackService(scope, name, track2, requester, what) {
+async function trackService(scope, name2, track2, requester, what) {
   const tracks = tracksFor(scope, track2);
   if (!tracks.ok) {
     await refuse(scope, requester, what, tracks.problem);
     return null;
   }
-  return await mayChange(scope, name, requester, what) ? tracks.tracks : null;
+  return await mayChange(scope, name2, requester, what) ? tracks.tracks : null;
 }
 function holdWords(lock2) {
   const reason2 = lock2.reason ? `: ${userText(lock2.reason)}` : "";
@@ -78022,14 +78042,14 @@ async function onWorkflowRun(context, deps) {
   if (outcome === void 0) return;
   const scope = await handlerScope(context, deps);
   const file2 = run3.path.split("/").at(-1) ?? run3.path;
-  const name = run3.name || file2;
+  const name2 = run3.name || file2;
   await recordCiRun(scope, {
-    stratum: `workflow:${name}`,
+    stratum: `workflow:${name2}`,
     source: "workflow_run",
     sourceId: `${run3.id}:${run3.run_attempt ?? 1}`,
     commit: run3.head_sha,
     outcome,
-    counts: (names2) => [name, run3.path, file2].some((n) => n !== "" && names2.workflowRuns.includes(n))
+    counts: (names2) => [name2, run3.path, file2].some((n) => n !== "" && names2.workflowRuns.includes(n))
   });
   await advanceTracks(scope);
 }
@@ -78470,11 +78490,11 @@ function redeliveries({ ledger, receive, log, now, holder }, {
 } = {}) {
   let stopped = false;
   const inMemory = /* @__PURE__ */ new Set();
-  const what = (id, name) => `webhook ${name} (delivery ${id})`;
-  const leftAfter = (id, name, tries) => log.error(
-    `${what(id, name)}: its handlers failed ${tries} times; not tried again (redeliver it from the app's settings)`
+  const what = (id, name2) => `webhook ${name2} (delivery ${id})`;
+  const leftAfter = (id, name2, tries) => log.error(
+    `${what(id, name2)}: its handlers failed ${tries} times; not tried again (redeliver it from the app's settings)`
   );
-  const tryingAgain = (id, name, delay) => log.info(`${what(id, name)}: its handlers failed; trying again in ${Math.round(delay / 1e3)} s`);
+  const tryingAgain = (id, name2, delay) => log.info(`${what(id, name2)}: its handlers failed; trying again in ${Math.round(delay / 1e3)} s`);
   const failedAt = async (event, tries) => {
     if (stopped) return;
     const delay = afterMs[tries - 1];
@@ -78522,12 +78542,12 @@ function redeliveries({ ledger, receive, log, now, holder }, {
     timer.unref();
     inMemory.add(timer);
   };
-  const tryAgain = async ({ deliveryId: id, event: name, payload, tries }) => {
+  const tryAgain = async ({ deliveryId: id, event: name2, payload, tries }) => {
     if (tries > afterMs.length + 1) {
       await ledger.dropRedelivery(id, holder);
-      return leftAfter(id, name, tries - 1);
+      return leftAfter(id, name2, tries - 1);
     }
-    const event = { id, name, payload: JSON.parse(payload) };
+    const event = { id, name: name2, payload: JSON.parse(payload) };
     const handled = await receive(event).then(
       () => true,
       () => false
@@ -78535,9 +78555,9 @@ function redeliveries({ ledger, receive, log, now, holder }, {
     const delay = afterMs[tries - 1];
     if (handled || delay === void 0) await ledger.dropRedelivery(id, holder);
     else await ledger.retryRedelivery(id, holder, now() + delay);
-    if (handled) log.info(`${what(id, name)}: handled at try ${tries}`);
-    else if (delay === void 0) leftAfter(id, name, tries);
-    else tryingAgain(id, name, delay);
+    if (handled) log.info(`${what(id, name2)}: handled at try ${tries}`);
+    else if (delay === void 0) leftAfter(id, name2, tries);
+    else tryingAgain(id, name2, delay);
   };
   return {
     failed: (event) => failedAt(event, 1),
@@ -78587,7 +78607,7 @@ function webhookGuard(app2, { maxBytes = MAX_WEBHOOK_BYTES, answerWithinMs = ANS
       answer3(response, 415, 'Unsupported "Content-Type" header value. Must be "application/json"');
       return true;
     }
-    const missing = WEBHOOK_HEADERS2.filter((name) => typeof request2.headers[name] !== "string");
+    const missing = WEBHOOK_HEADERS2.filter((name2) => typeof request2.headers[name2] !== "string");
     if (missing.length > 0) {
       answer3(response, 400, `Required headers missing: ${missing.join(", ")}`);
       return true;
@@ -78640,9 +78660,9 @@ async function handle(app2, event, response, withinMs) {
 }
 function firstError(error62) {
   const first = error62 instanceof AggregateError && error62.errors.length > 0 ? error62.errors[0] : error62;
-  const { name, message } = first ?? {};
+  const { name: name2, message } = first ?? {};
   if (typeof message !== "string" || message === "") return "Error: An Unspecified error occurred";
-  return `${typeof name === "string" ? name : "Error"}: ${message}`;
+  return `${typeof name2 === "string" ? name2 : "Error"}: ${message}`;
 }
 function reply2(response, status2, body2, type) {
   response.writeHead(status2, { "content-type": type, "content-length": String(Buffer.byteLength(body2)) }).end(body2);
@@ -78669,8 +78689,8 @@ function pathOf(request2) {
     return void 0;
   }
 }
-function headerWords(request2, name) {
-  const value = request2.headers[name];
+function headerWords(request2, name2) {
+  const value = request2.headers[name2];
   return typeof value === "string" ? value.replace(/[^\w.:-]/g, "?").slice(0, 64) : "none";
 }
 var DRAIN_MS = 2e3;

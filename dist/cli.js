@@ -21,8 +21,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -140,11 +140,11 @@ var require_re = __commonJS({
       }
       return value;
     };
-    var createToken = (name, value, isGlobal) => {
+    var createToken = (name2, value, isGlobal) => {
       const safe = makeSafeRegex(value);
       const index = R++;
-      debug(name, index, value);
-      t[name] = index;
+      debug(name2, index, value);
+      t[name2] = index;
       src[index] = value;
       safeSrc[index] = safe;
       re[index] = new RegExp(value, isGlobal ? "g" : void 0);
@@ -10977,8 +10977,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -11006,7 +11006,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -11115,9 +11115,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -12154,8 +12154,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -14154,11 +14154,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
+      createAlias(node2, name2) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -14377,9 +14377,9 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name2, pos, code, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -15019,8 +15019,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -19474,9 +19474,9 @@ var require_sasl = __commonJS({
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
-          const name = attrValue[0];
+          const name2 = attrValue[0];
           const value = attrValue.substring(2);
-          return [name, value];
+          return [name2, value];
         })
       );
     }
@@ -20253,10 +20253,10 @@ var require_messages = __commonJS({
       length: 4
     };
     var DatabaseError2 = class extends Error {
-      constructor(message, length, name) {
+      constructor(message, length, name2) {
         super(message);
         this.length = length;
-        this.name = name;
+        this.name = name2;
       }
     };
     exports.DatabaseError = DatabaseError2;
@@ -20269,17 +20269,17 @@ var require_messages = __commonJS({
     };
     exports.CopyDataMessage = CopyDataMessage;
     var CopyResponse = class {
-      constructor(length, name, binary, columnCount) {
+      constructor(length, name2, binary, columnCount) {
         this.length = length;
-        this.name = name;
+        this.name = name2;
         this.binary = binary;
         this.columnTypes = new Array(columnCount);
       }
     };
     exports.CopyResponse = CopyResponse;
     var Field = class {
-      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
-        this.name = name;
+      constructor(name2, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
+        this.name = name2;
         this.tableID = tableID;
         this.columnID = columnID;
         this.dataTypeID = dataTypeID;
@@ -20543,15 +20543,15 @@ var require_serializer = __commonJS({
     };
     var emptyArray = [];
     var parse5 = (query2) => {
-      const name = query2.name || "";
-      if (name.length > 63) {
+      const name2 = query2.name || "";
+      if (name2.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
-        console.error("You supplied %s (%s)", name, name.length);
+        console.error("You supplied %s (%s)", name2, name2.length);
         console.error("This can cause conflicts and silent errors executing queries");
       }
       const types2 = query2.types || emptyArray;
       const len = types2.length;
-      const buffer = writer.addCString(name).addCString(query2.text).addInt16(len);
+      const buffer = writer.addCString(name2).addCString(query2.text).addInt16(len);
       for (let i = 0; i < len; i++) {
         buffer.addInt32(types2[i]);
       }
@@ -20959,14 +20959,14 @@ var require_parser2 = __commonJS({
       return message;
     };
     var parseField = (reader) => {
-      const name = reader.cstring();
+      const name2 = reader.cstring();
       const tableID = reader.uint32();
       const columnID = reader.int16();
       const dataTypeID = reader.uint32();
       const dataTypeSize = reader.int16();
       const dataTypeModifier = reader.int32();
       const mode = reader.int16() === 0 ? "text" : "binary";
-      return new messages_1.Field(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
+      return new messages_1.Field(name2, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
     };
     var parseParameterDescriptionMessage = (reader) => {
       const parameterCount = reader.int16();
@@ -20986,9 +20986,9 @@ var require_parser2 = __commonJS({
       return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
     };
     var parseParameterStatusMessage = (reader) => {
-      const name = reader.cstring();
+      const name2 = reader.cstring();
       const value = reader.cstring();
-      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name, value);
+      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name2, value);
     };
     var parseBackendKeyData = (reader) => {
       const processID = reader.int32();
@@ -21042,7 +21042,7 @@ var require_parser2 = __commonJS({
       }
       return message;
     };
-    var parseErrorMessage = (reader, name) => {
+    var parseErrorMessage = (reader, name2) => {
       const fields = {};
       let fieldType = reader.string(1);
       while (fieldType !== "\0") {
@@ -21050,7 +21050,7 @@ var require_parser2 = __commonJS({
         fieldType = reader.string(1);
       }
       const messageValue = fields.M;
-      const message = name === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
+      const message = name2 === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name2);
       message.severity = fields.S;
       message.code = fields.C;
       message.detail = fields.D;
@@ -23963,48 +23963,48 @@ var require_light = __commonJS({
           if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
             throw new Error("An Emitter already exists for this object");
           }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
           };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
           };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
             } else {
               return this._events = {};
             }
           };
         }
-        _addListener(name, status, cb) {
+        _addListener(name2, status, cb) {
           var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
+          if ((base = this._events)[name2] == null) {
+            base[name2] = [];
           }
-          this._events[name].push({ cb, status });
+          this._events[name2].push({ cb, status });
           return this.instance;
         }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
           } else {
             return 0;
           }
         }
-        async trigger(name, ...args) {
+        async trigger(name2, ...args) {
           var e, promises;
           try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
             }
-            if (this._events[name] == null) {
+            if (this._events[name2] == null) {
               return;
             }
-            this._events[name] = this._events[name].filter(function(listener) {
+            this._events[name2] = this._events[name2].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises = this._events[name].map(async (listener) => {
+            promises = this._events[name2].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -24493,9 +24493,9 @@ var require_light = __commonJS({
       var DLList$2, Sync;
       DLList$2 = DLList_1;
       Sync = class Sync {
-        constructor(name, Promise2) {
+        constructor(name2, Promise2) {
           this.schedule = this.schedule.bind(this);
-          this.name = name;
+          this.name = name2;
           this.Promise = Promise2;
           this._running = 0;
           this._queue = new DLList$2();
@@ -25200,25 +25200,25 @@ var Argument = class {
    * @param {string} name
    * @param {string} [description]
    */
-  constructor(name, description) {
+  constructor(name2, description) {
     this.description = description || "";
     this.variadic = false;
     this.parseArg = void 0;
     this.defaultValue = void 0;
     this.defaultValueDescription = void 0;
     this.argChoices = void 0;
-    switch (name[0]) {
+    switch (name2[0]) {
       case "<":
         this.required = true;
-        this._name = name.slice(1, -1);
+        this._name = name2.slice(1, -1);
         break;
       case "[":
         this.required = false;
-        this._name = name.slice(1, -1);
+        this._name = name2.slice(1, -1);
         break;
       default:
         this.required = true;
-        this._name = name;
+        this._name = name2;
         break;
     }
     if (this._name.endsWith("...")) {
@@ -26016,8 +26016,8 @@ var Option = class {
    * @param {string} name
    * @return {Option}
    */
-  env(name) {
-    this.envVar = name;
+  env(name2) {
+    this.envVar = name2;
     return this;
   }
   /**
@@ -26299,7 +26299,7 @@ var Command = class _Command extends EventEmitter {
    *
    * @param {string} [name]
    */
-  constructor(name) {
+  constructor(name2) {
     super();
     this.commands = [];
     this.options = [];
@@ -26312,7 +26312,7 @@ var Command = class _Command extends EventEmitter {
     this.rawArgs = [];
     this.processedArgs = [];
     this._scriptPath = null;
-    this._name = name || "";
+    this._name = name2 || "";
     this._optionValues = {};
     this._optionValueSources = {};
     this._storeOptionsAsProperties = false;
@@ -26417,8 +26417,8 @@ var Command = class _Command extends EventEmitter {
       desc = null;
     }
     opts = opts || {};
-    const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
-    const cmd = this.createCommand(name);
+    const [, name2, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+    const cmd = this.createCommand(name2);
     if (desc) {
       cmd.description(desc);
       cmd._executableHandler = true;
@@ -26442,8 +26442,8 @@ var Command = class _Command extends EventEmitter {
    * @param {string} [name]
    * @return {Command} new command
    */
-  createCommand(name) {
-    return new _Command(name);
+  createCommand(name2) {
+    return new _Command(name2);
   }
   /**
    * You can customise the help with a subclass of Help by overriding createHelp,
@@ -26549,8 +26549,8 @@ var Command = class _Command extends EventEmitter {
    * @param {string} [description]
    * @return {Argument} new argument
    */
-  createArgument(name, description) {
-    return new Argument(name, description);
+  createArgument(name2, description) {
+    return new Argument(name2, description);
   }
   /**
    * Define argument syntax for command.
@@ -26568,8 +26568,8 @@ var Command = class _Command extends EventEmitter {
    * @param {*} [defaultValue]
    * @return {Command} `this` command for chaining
    */
-  argument(name, description, parseArg, defaultValue) {
-    const argument = this.createArgument(name, description);
+  argument(name2, description, parseArg, defaultValue) {
+    const argument = this.createArgument(name2, description);
     if (typeof parseArg === "function") {
       argument.default(defaultValue).argParser(parseArg);
     } else {
@@ -26827,7 +26827,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
       return [cmd.name()].concat(cmd.aliases());
     };
     const alreadyUsed = knownBy(command).find(
-      (name) => this._findCommand(name)
+      (name2) => this._findCommand(name2)
     );
     if (alreadyUsed) {
       const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
@@ -26848,15 +26848,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
   addOption(option) {
     this._registerOption(option);
     const oname = option.name();
-    const name = option.attributeName();
+    const name2 = option.attributeName();
     if (option.defaultValue !== void 0) {
-      this.setOptionValueWithSource(name, option.defaultValue, "default");
+      this.setOptionValueWithSource(name2, option.defaultValue, "default");
     }
     const handleOptionValue = (val, invalidValueMessage, valueSource) => {
       if (val == null && option.presetArg !== void 0) {
         val = option.presetArg;
       }
-      const oldValue = this.getOptionValue(name);
+      const oldValue = this.getOptionValue(name2);
       if (val !== null && option.parseArg) {
         val = this._callParseArg(option, val, oldValue, invalidValueMessage);
       } else if (val !== null && option.variadic) {
@@ -26871,7 +26871,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           val = "";
         }
       }
-      this.setOptionValueWithSource(name, val, valueSource);
+      this.setOptionValueWithSource(name2, val, valueSource);
     };
     this.on("option:" + oname, (val) => {
       const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
@@ -27658,10 +27658,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
    * @private
    * @return {Command | undefined}
    */
-  _findCommand(name) {
-    if (!name) return void 0;
+  _findCommand(name2) {
+    if (!name2) return void 0;
     return this.commands.find(
-      (cmd) => cmd._name === name || cmd._aliases.includes(name)
+      (cmd) => cmd._name === name2 || cmd._aliases.includes(name2)
     );
   }
   /**
@@ -27942,8 +27942,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
    * @param {string} name
    * @private
    */
-  missingArgument(name) {
-    const message = `error: missing required argument '${name}'`;
+  missingArgument(name2) {
+    const message = `error: missing required argument '${name2}'`;
     this.error(message, { code: "commander.missingArgument" });
   }
   /**
@@ -28625,12 +28625,12 @@ var Universe = class {
   get size() {
     return this.names.length;
   }
-  id(name) {
-    let id = this.ids.get(name);
+  id(name2) {
+    let id = this.ids.get(name2);
     if (id === void 0) {
       id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
+      this.ids.set(name2, id);
+      this.names.push(name2);
     }
     return id;
   }
@@ -28800,23 +28800,23 @@ function trackIssues(config2, ctx) {
     }
     declaredValueIssues(track.categories, ["tracks", index, "categories"], ctx);
     if (!Array.isArray(track.environments)) return;
-    track.environments.forEach((name, at) => {
-      if (typeof name !== "string") return;
+    track.environments.forEach((name2, at) => {
+      if (typeof name2 !== "string") return;
       const path2 = ["tracks", index, "environments", at];
-      if (!Object.hasOwn(environments, name)) {
+      if (!Object.hasOwn(environments, name2)) {
         const known = Object.keys(environments).join(", ") || "(none)";
         ctx.addIssue({
           code: "custom",
           path: path2,
-          message: `environment '${name}' is not defined (known: ${known})`
+          message: `environment '${name2}' is not defined (known: ${known})`
         });
         return;
       }
-      if (isRecord(track.targets) && !anyTargetMatches(environments[name], track.targets)) {
+      if (isRecord(track.targets) && !anyTargetMatches(environments[name2], track.targets)) {
         ctx.addIssue({
           code: "custom",
           path: path2,
-          message: `no target of ${name} carries ${selectorText(track.targets)}`
+          message: `no target of ${name2} carries ${selectorText(track.targets)}`
         });
       }
     });
@@ -28859,7 +28859,7 @@ function chooseEnvironments(config2, track, earlier) {
   const among = (listed2 ?? Object.keys(config2.environments).filter((e) => !earlier.has(e))).filter(
     (environment) => track.targets === void 0 || readsInventory(config2, environment) || matchingTargets(config2, environment, track.targets).length > 0
   );
-  const items = among.map((name) => ({ name, labels: environmentLabels(config2, name) }));
+  const items = among.map((name2) => ({ name: name2, labels: environmentLabels(config2, name2) }));
   if (items.length === 0) {
     const none = listed2 ? "none of the listed environments" : "no environment outside the earlier tracks";
     const why = track.targets ? `holds a target carrying ${selectorText(track.targets)}` : "is left to choose from";
@@ -28960,7 +28960,7 @@ function resolveComponent(component2, checks, environment, unread) {
     ...batch ? { commandsPer: "batch", checkBatch: component2.checkBatch } : {},
     timeoutMs: component2.timeout,
     rollout: resolveRollout(component2.rollout),
-    checks: component2.checks.map((name) => resolveCheck(name, checks))
+    checks: component2.checks.map((name2) => resolveCheck(name2, checks))
   };
 }
 function resolveRollout(rollout) {
@@ -28974,27 +28974,27 @@ function resolveRollout(rollout) {
     rollbackParallel: rollout.rollbackParallel
   };
 }
-function resolveCheck(name, checks) {
-  const check2 = Object.hasOwn(checks, name) ? checks[name] : void 0;
-  if (!check2) throw new Error(`check '${name}' is not defined under checks`);
+function resolveCheck(name2, checks) {
+  const check2 = Object.hasOwn(checks, name2) ? checks[name2] : void 0;
+  if (!check2) throw new Error(`check '${name2}' is not defined under checks`);
   if ("http" in check2) {
     const { url: url2, status, samples, p95, timeout: timeout2 } = check2.http;
     const auth7 = requestAuth(check2.http);
-    return { kind: "http", name, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth7 };
+    return { kind: "http", name: name2, url: url2, status, samples, p95Ms: p95, timeoutMs: timeout2, auth: auth7 };
   }
-  if ("prometheus" in check2) return resolvePrometheus(name, check2.prometheus);
-  if ("analysis" in check2) return resolveAnalysis(name, check2.analysis);
+  if ("prometheus" in check2) return resolvePrometheus(name2, check2.prometheus);
+  if ("analysis" in check2) return resolveAnalysis(name2, check2.analysis);
   const { command, max, min, unit, timeout } = check2;
-  return { kind: "command", name, command, max, min, unit, timeoutMs: timeout };
+  return { kind: "command", name: name2, command, max, min, unit, timeoutMs: timeout };
 }
 function requestAuth(c) {
   if (c.auth === void 0 && c.headers === void 0) return void 0;
   return { ...c.auth, headers: c.headers };
 }
-function resolvePrometheus(name, c) {
+function resolvePrometheus(name2, c) {
   return {
     kind: "prometheus",
-    name,
+    name: name2,
     server: c.url,
     auth: requestAuth(c),
     query: c.query,
@@ -29006,11 +29006,11 @@ function resolvePrometheus(name, c) {
     timeoutMs: c.timeout
   };
 }
-function resolveAnalysis(name, c) {
+function resolveAnalysis(name2, c) {
   return {
     kind: "analysis",
     observes: "batch",
-    name,
+    name: name2,
     server: c.url,
     auth: requestAuth(c),
     metric: c.counts ? { type: "counts", ...c.counts } : resolveSeries(c.series),
@@ -29226,17 +29226,17 @@ var DeployLockedError = class extends Error {
   }
 };
 async function holdDeployLock(ledger, request2, clock, warn) {
-  const name = deployLockName(request2.service, request2.environment);
+  const name2 = deployLockName(request2.service, request2.environment);
   const ttlMs = request2.leaseMs ?? DEPLOY_LEASE_MS;
   const data = request2.admittedRelease === void 0 ? request2.data : { ...request2.data, release: request2.admittedRelease };
   const lease = { ttlMs, reason: request2.reason, data };
-  const taken = await ledger.acquireLock(name, request2.holder, lease, clock.now());
+  const taken = await ledger.acquireLock(name2, request2.holder, lease, clock.now());
   if (!taken.acquired) throw new DeployLockedError(request2, { kind: "run", lock: taken.heldBy });
   try {
     const blocker = botBlocker(await ledger.locks(clock.now()), request2);
     if (blocker) throw new DeployLockedError(request2, blocker);
   } catch (error62) {
-    await ledger.releaseLock(name, request2.holder);
+    await ledger.releaseLock(name2, request2.holder);
     throw error62;
   }
   const stop = new AbortController();
@@ -29245,13 +29245,13 @@ async function holdDeployLock(ledger, request2, clock, warn) {
       await clock.sleep(Math.ceil(ttlMs / 3), stop.signal);
       if (stop.signal.aborted) return;
       try {
-        const renewed = await ledger.renewLock(name, request2.holder, ttlMs, clock.now());
+        const renewed = await ledger.renewLock(name2, request2.holder, ttlMs, clock.now());
         if (renewed) continue;
-        const again = await ledger.acquireLock(name, request2.holder, lease, clock.now());
-        if (!again.acquired) warn(`the lease on ${name} ran out and ${again.heldBy.holder} holds it now`);
+        const again = await ledger.acquireLock(name2, request2.holder, lease, clock.now());
+        if (!again.acquired) warn(`the lease on ${name2} ran out and ${again.heldBy.holder} holds it now`);
       } catch (error62) {
         warn(
-          `could not renew the lease on ${name}: ${error62 instanceof Error ? error62.message : String(error62)}`
+          `could not renew the lease on ${name2}: ${error62 instanceof Error ? error62.message : String(error62)}`
         );
       }
     }
@@ -29263,7 +29263,7 @@ async function holdDeployLock(ledger, request2, clock, warn) {
       released ??= (async () => {
         stop.abort();
         await renewing;
-        await ledger.releaseLock(name, request2.holder);
+        await ledger.releaseLock(name2, request2.holder);
       })();
       return released;
     }
@@ -30486,12 +30486,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -30831,7 +30831,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params2) {
+function $constructor(name2, initializer3, proto, params2) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -30849,10 +30849,10 @@ function $constructor(name, initializer3, proto, params2) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -30878,7 +30878,7 @@ function $constructor(name, initializer3, proto, params2) {
   const Parent = params2?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params2?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -30899,10 +30899,10 @@ function $constructor(name, initializer3, proto, params2) {
     value: (inst) => {
       if (params2?.Parent && inst instanceof params2.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -30912,8 +30912,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -42440,13 +42440,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -49144,6 +49144,8 @@ var SCRIPT = `(() => {
     const label = button.getAttribute('data-label') || button.getAttribute('data-action');
     if (!window.confirm('Really ' + label + '?')) return;
     const body = { service: button.getAttribute('data-service'), environment: button.getAttribute('data-environment') };
+    const version = button.getAttribute('data-version');
+    if (version) body.version = version;
     const commit = button.getAttribute('data-commit');
     if (commit) body.commit = commit;
     button.disabled = true;
@@ -49333,7 +49335,13 @@ function combinedHistory(...histories) {
 // src/release/deployment-records.ts
 var RELEASES_READ = 50;
 function runSuccesses(runs) {
-  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
+  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({
+    version: run2.version,
+    commit: run2.commit,
+    at: run2.finishedAt ?? run2.startedAt,
+    runId: run2.runId,
+    startedAt: run2.startedAt
+  }));
 }
 function releaseSuccesses(releases) {
   return releases.flatMap(
@@ -49459,12 +49467,12 @@ function rateRatioLogE(canary, baseline, minEffect, nullRatio = 1) {
   const prior = betaPrior(theta(nullRatio * minEffect), PRIOR_CONCENTRATION);
   return logMixtureE(canary.failures, canary.failures + baseline.failures, theta(nullRatio), prior, "above");
 }
-function validate2(arm2, name) {
+function validate2(arm2, name2) {
   const { failures, total } = arm2;
   if (!Number.isFinite(failures) || !Number.isFinite(total) || failures < 0 || total < 0) {
-    throw new RangeError(`${name}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
+    throw new RangeError(`${name2}: counts must be finite and \u2265 0, got ${failures} of ${total}`);
   }
-  if (failures > total) throw new RangeError(`${name}: ${failures} failures of only ${total} requests`);
+  if (failures > total) throw new RangeError(`${name2}: ${failures} failures of only ${total} requests`);
 }
 
 // src/stats/stratified-rate-ratio.ts
@@ -49791,14 +49799,18 @@ async function rollbackTarget(history, request2) {
 }
 async function ledgerRollback(ledger, service, environment) {
   const history = ownedHistory(ledger);
-  const [verdicts, live, byRuns, targets] = await Promise.all([
+  const [verdicts, live, runs, targets] = await Promise.all([
     ledger.verdicts(service),
     liveVersion(history, service, environment),
-    liveVersion(runHistory(ledger), service, environment),
+    ledger.runs({ service, environment }),
     ledger.targetStates(service, environment)
   ]);
   const bad = new Set(badVersions(verdicts));
-  const strayTargets = byRuns === live && targets.some((target) => target.version !== live);
+  const liveRun = liveOf(runSuccesses(runs));
+  const later = new Set(
+    liveRun === null ? [] : runs.filter((run2) => run2.startedAt > liveRun.startedAt).map((run2) => run2.runId)
+  );
+  const strayTargets = liveRun?.version === live && targets.some((target) => target.version !== live && target.runId !== null && later.has(target.runId));
   return { live, target: await rollbackTarget(history, { service, environment, bad, strayTargets }) };
 }
 
@@ -50091,7 +50103,7 @@ function reduce(state, event) {
           of: dataNumber(event, "of"),
           status: "running"
         },
-        targets: (dataStrings(event, "targets") ?? []).map((name) => ({ name, phase: "waiting" })),
+        targets: (dataStrings(event, "targets") ?? []).map((name2) => ({ name: name2, phase: "waiting" })),
         bake: void 0
       };
     case "batch_finished":
@@ -50159,26 +50171,26 @@ function bakeRemainingMs(state) {
   if (!state.bake) return void 0;
   return Math.max(0, state.bake.startedAt + state.bake.bakeMs - state.now);
 }
-function setPhase(targets, name, phase, add) {
-  if (name === void 0) return targets;
-  if (!targets.some((t) => t.name === name)) return add ? [...targets, { name, phase }] : targets;
-  return targets.map((t) => t.name === name ? { name, phase } : t);
+function setPhase(targets, name2, phase, add) {
+  if (name2 === void 0) return targets;
+  if (!targets.some((t) => t.name === name2)) return add ? [...targets, { name: name2, phase }] : targets;
+  return targets.map((t) => t.name === name2 ? { name: name2, phase } : t);
 }
 function upsert(items, item, same) {
   return items.some(same) ? items.map((existing) => same(existing) ? item : existing) : [...items, item];
 }
 function rollbackStep(rollback, event) {
   const current = rollback ?? { total: 0, done: 0, failed: 0, skipped: 0, targets: [], finished: false };
-  const name = event.target ?? "";
+  const name2 = event.target ?? "";
   const phase = rollbackPhase(event);
   const view = {
-    name,
+    name: name2,
     phase,
     component: event.component,
     from: dataString(event, "from"),
     to: dataVersion(event, "to")
   };
-  const targets = upsert(current.targets, view, (t) => t.name === name && t.component === event.component);
+  const targets = upsert(current.targets, view, (t) => t.name === name2 && t.component === event.component);
   return {
     ...current,
     total: Math.max(current.total, targets.length),
@@ -50215,8 +50227,8 @@ function drawRun(runId, events) {
   for (const event of events) step(picture, event);
   return picture;
 }
-function component(picture, name) {
-  const key3 = name ?? "";
+function component(picture, name2) {
+  const key3 = name2 ?? "";
   let found = picture.components.find((c) => c.name === key3);
   if (!found) {
     found = { name: key3, of: void 0, batches: [] };
@@ -50237,13 +50249,13 @@ function step(picture, event) {
       picture.previousVersion = dataVersion(event, "previousVersion");
       picture.action = dataString(event, "action") ?? "deploy";
       picture.actor = storedActor(event.data?.actor) ?? void 0;
-      for (const name of dataStrings(event, "components") ?? []) component(picture, name);
+      for (const name2 of dataStrings(event, "components") ?? []) component(picture, name2);
       return;
     case "batch_started": {
       const c = component(picture, event.component);
       c.of = dataNumber(event, "of") ?? c.of;
       const targets = new Map(
-        (dataStrings(event, "targets") ?? []).map((name) => [name, "waiting"])
+        (dataStrings(event, "targets") ?? []).map((name2) => [name2, "waiting"])
       );
       c.batches.push({ number: event.batch ?? c.batches.length + 1, status: "running", targets });
       return;
@@ -50780,7 +50792,7 @@ ${view.targets.map(
     (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
   )}
 </tbody></table></div>
-${canRollback ? view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
+${canRollback ? view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
 </section>`;
 }
 
@@ -51204,12 +51216,16 @@ var PANELS = [
 ];
 
 // src/dashboard/host.ts
-var actionBody = external_exports.object({
-  service: external_exports.string().min(1).max(200),
-  environment: external_exports.string().min(1).max(200),
-  version: external_exports.string().min(1).max(200).optional(),
-  commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/i).optional()
-});
+var name = external_exports.string().min(1).max(200);
+var actionBodies = {
+  rollback: external_exports.strictObject({ service: name, environment: name, version: name }),
+  deploy: external_exports.strictObject({
+    service: name,
+    environment: name,
+    version: name.optional(),
+    commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/i).optional()
+  })
+};
 var MAX_BODY = 8 * 1024;
 var KEEPALIVE_MS = 2e4;
 var contentSecurityPolicy = (formAction) => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action ${formAction}; frame-ancestors 'none'`;
@@ -51369,10 +51385,10 @@ data: ${JSON.stringify(payload)}
     checkCsrf(req, viewer);
     if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
       throw new HttpError(415, "an action is a JSON request");
-    const parsed = actionBody.safeParse(parseJson(await readBody(req)));
-    if (!parsed.success)
-      throw new HttpError(400, `the request body is not an action: ${external_exports.prettifyError(parsed.error)}`);
-    const { service, environment, version: version2, commit } = parsed.data;
+    const body = parseJson(await readBody(req));
+    const request2 = action === "rollback" ? { action, ...actionOf(actionBodies.rollback, body, action) } : { action, ...actionOf(actionBodies.deploy, body, action) };
+    const { service, environment, version: version2 } = request2;
+    const commit = request2.action === "deploy" ? request2.commit : void 0;
     const record2 = {
       actor: viewer.actor,
       action,
@@ -51395,7 +51411,7 @@ data: ${JSON.stringify(payload)}
     );
     let result;
     try {
-      result = action === "rollback" ? await options.actions.rollback({ service, environment, actor: viewer.actor }) : await options.actions.deploy({ service, environment, version: version2, commit, actor: viewer.actor });
+      result = request2.action === "rollback" ? await options.actions.rollback({ ...request2, actor: viewer.actor }) : await options.actions.deploy({ ...request2, actor: viewer.actor });
     } catch (error62) {
       result = { ok: false, message: messageOf(error62) };
     }
@@ -51469,16 +51485,19 @@ function sameSecret(a, b) {
   const y = Buffer.from(b);
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
+function actionOf(schema, body, action) {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new HttpError(400, `the request body is not a ${action}: ${external_exports.prettifyError(parsed.error)}`);
+}
 function readBody(req) {
   return new Promise((resolve8, reject) => {
     let size = 0;
     const chunks2 = [];
     req.on("data", (chunk) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, "the request body is too large"));
-        req.destroy();
-      } else chunks2.push(chunk);
+      if (size > MAX_BODY) reject(new HttpError(413, "the request body is too large"));
+      else chunks2.push(chunk);
     });
     req.on("end", () => resolve8(Buffer.concat(chunks2).toString("utf8")));
     req.on("error", reject);
@@ -51549,10 +51568,10 @@ function localAuth(basePath, viewer) {
     }
   };
 }
-function cookieValue(header, name) {
+function cookieValue(header, name2) {
   for (const part of (header ?? "").split(";")) {
     const [key3, ...value] = part.trim().split("=");
-    if (key3 === name) return value.join("=");
+    if (key3 === name2) return value.join("=");
   }
   return void 0;
 }
@@ -51563,8 +51582,8 @@ var UNKNOWN_ACTOR = "unknown";
 var VARIABLES = ["TRANCHE_ACTOR", "GITHUB_ACTOR", "USER", "LOGNAME"];
 function actingName(given, env, systemUser = osUserName) {
   if (given !== void 0) return given;
-  for (const name of VARIABLES) {
-    const kept = storedActor(env[name]);
+  for (const name2 of VARIABLES) {
+    const kept = storedActor(env[name2]);
     if (kept !== null) return kept;
   }
   return storedActor(systemUser()) ?? UNKNOWN_ACTOR;
@@ -51765,16 +51784,16 @@ function duplicateNameIssues(kind) {
     if (!Array.isArray(items)) return;
     const seen = /* @__PURE__ */ new Set();
     items.forEach((item, index) => {
-      const name = nameOf(item);
-      if (name === void 0) return;
-      if (seen.has(name)) {
+      const name2 = nameOf(item);
+      if (name2 === void 0) return;
+      if (seen.has(name2)) {
         ctx.addIssue({
           code: "custom",
           path: [index],
-          message: `${kind} '${name}' is listed more than once`
+          message: `${kind} '${name2}' is listed more than once`
         });
       }
-      seen.add(name);
+      seen.add(name2);
     });
   };
 }
@@ -51843,11 +51862,11 @@ var PLACEHOLDER = /\{([^{}]*)\}/g;
 function environmentUrl(template, values) {
   return template.replace(
     PLACEHOLDER,
-    (whole, name) => Object.hasOwn(values, name) ? encodeURIComponent(values[name]) : whole
+    (whole, name2) => Object.hasOwn(values, name2) ? encodeURIComponent(values[name2]) : whole
   );
 }
 function urlTemplateProblem(template) {
-  const unknown3 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name) => !URL_PLACEHOLDERS.includes(name));
+  const unknown3 = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((name2) => !URL_PLACEHOLDERS.includes(name2));
   if (unknown3.length > 0) {
     return `unknown placeholder {${unknown3[0]}}: expected ${URL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`;
   }
@@ -51890,9 +51909,9 @@ var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var LITERAL_URL_REFUSED = "a webhook URL is a secret and is never written in tranche.yml: put it in an environment variable and name the variable, e.g. { urlEnv: SLACK_DEPLOY_WEBHOOK }";
 function envName(what) {
   const expected = `expected the name of the environment variable that holds ${what}`;
-  return external_exports.string({ error: expected }).superRefine((name, context2) => {
-    if (ENV_NAME.test(name)) return;
-    context2.addIssue({ code: "custom", message: name.includes("://") ? LITERAL_URL_REFUSED : expected });
+  return external_exports.string({ error: expected }).superRefine((name2, context2) => {
+    if (ENV_NAME.test(name2)) return;
+    context2.addIssue({ code: "custom", message: name2.includes("://") ? LITERAL_URL_REFUSED : expected });
   });
 }
 function channel(shape, description) {
@@ -52478,15 +52497,15 @@ function plainTarget(item) {
   if (typeof item !== "object" || item === null || Object.getPrototypeOf(item) !== Object.prototype) {
     return void 0;
   }
-  let name;
+  let name2;
   let labels = {};
   for (const key3 in item) {
-    if (key3 === "name") name = item.name;
+    if (key3 === "name") name2 = item.name;
     else if (key3 === "labels") labels = item.labels;
     else return void 0;
   }
-  if (typeof name !== "string" || name.length === 0 || !plainLabels(labels)) return void 0;
-  return { name, labels };
+  if (typeof name2 !== "string" || name2.length === 0 || !plainLabels(labels)) return void 0;
+  return { name: name2, labels };
 }
 function plainLabels(labels) {
   if (typeof labels !== "object" || labels === null || Object.getPrototypeOf(labels) !== Object.prototype) {
@@ -52607,7 +52626,7 @@ function shallowProblems(issues) {
 function analysisArms(component2, deployed, baseline) {
   const done = new Set(deployed.map((t) => t.name));
   const known = new Map(component2.targets.map((t) => [t.name, t]));
-  const candidates = baseline?.targets?.map((name) => known.get(name) ?? { name, labels: {} }) ?? component2.targets;
+  const candidates = baseline?.targets?.map((name2) => known.get(name2) ?? { name: name2, labels: {} }) ?? component2.targets;
   const labels = Object.entries(baseline?.labels ?? {});
   const baselines = candidates.filter(
     (t) => !done.has(t.name) && labels.every(([key3, value]) => t.labels[key3] === value)
@@ -53043,18 +53062,18 @@ function closingQuote(text2, start) {
   return -1;
 }
 function fillString(body, quote, regex2, values, problems) {
-  return body.replace(/\{([A-Za-z][\w.-]*)\}/g, (whole, name) => {
-    const single2 = values.strings?.[name];
-    const list = values.lists?.[name];
-    if (single2 !== void 0) return escapeFor(regex2 ? quoteMeta(single2) : single2, quote, name, problems);
+  return body.replace(/\{([A-Za-z][\w.-]*)\}/g, (whole, name2) => {
+    const single2 = values.strings?.[name2];
+    const list = values.lists?.[name2];
+    if (single2 !== void 0) return escapeFor(regex2 ? quoteMeta(single2) : single2, quote, name2, problems);
     if (list !== void 0) {
       if (!regex2) {
         problems.push(`${whole} holds several values: use it in a regex matcher, e.g. instance=~"${whole}"`);
         return whole;
       }
-      return escapeFor(`(?:${list.map(quoteMeta).join("|")})`, quote, name, problems);
+      return escapeFor(`(?:${list.map(quoteMeta).join("|")})`, quote, name2, problems);
     }
-    if (values.tokens?.[name] !== void 0) {
+    if (values.tokens?.[name2] !== void 0) {
       problems.push(`${whole} is a duration: put it outside quotes, e.g. [${whole}]`);
       return whole;
     }
@@ -53062,10 +53081,10 @@ function fillString(body, quote, regex2, values, problems) {
     return whole;
   });
 }
-function fillCode(whole, name, values, problems) {
-  const token2 = values.tokens?.[name];
+function fillCode(whole, name2, values, problems) {
+  const token2 = values.tokens?.[name2];
   if (token2 !== void 0) return token2;
-  if (values.strings?.[name] !== void 0 || values.lists?.[name] !== void 0) {
+  if (values.strings?.[name2] !== void 0 || values.lists?.[name2] !== void 0) {
     problems.push(`${whole} must stand inside a quoted label value, e.g. instance="${whole}"`);
   } else {
     problems.push(unknown2(whole, values));
@@ -53078,15 +53097,15 @@ function unknown2(whole, values) {
     ...Object.keys(values.strings ?? {}),
     ...Object.keys(values.lists ?? {}),
     ...Object.keys(values.tokens ?? {})
-  ].filter((name) => !name.startsWith("labels."));
+  ].filter((name2) => !name2.startsWith("labels."));
   return `unknown placeholder ${whole}; known: ${known.map((n) => `{${n}}`).join(", ")}, {labels.KEY}`;
 }
 function quoteMeta(value) {
   return value.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
 }
-function escapeFor(value, quote, name, problems) {
+function escapeFor(value, quote, name2, problems) {
   if (quote === "`") {
-    if (value.includes("`")) problems.push(`{${name}} contains a backtick, which a raw string cannot hold`);
+    if (value.includes("`")) problems.push(`{${name2}} contains a backtick, which a raw string cannot hold`);
     return value;
   }
   let out = "";
@@ -53220,8 +53239,8 @@ function reduceSeries(values, reduce2) {
       return { ok: true, value: values.reduce((a, b) => a + b, 0) / values.length };
   }
 }
-function judge2(spec, value, base, name = spec.name) {
-  const input2 = { name, value, max: spec.max, min: spec.min, unit: spec.unit };
+function judge2(spec, value, base, name2 = spec.name) {
+  const input2 = { name: name2, value, max: spec.max, min: spec.min, unit: spec.unit };
   return { ...base, status: isCritical(input2) ? "fail" : "pass", value, message: verdictLine(input2) };
 }
 function promDuration(ms2) {
@@ -53321,16 +53340,16 @@ function hasIssues(ctx) {
 var trancheConfigSchema = trancheConfigObject.superRefine(trackChoiceIssues).superRefine(analysisHorizonIssues).meta({ title: "tranche.yml", description: "Configuration of a Tranche service." });
 
 // src/config/load.ts
-async function loadConfig(path2, name = path2) {
-  return parseConfig(await readConfigText(path2, name), name);
+async function loadConfig(path2, name2 = path2) {
+  return parseConfig(await readConfigText(path2, name2), name2);
 }
-async function readConfigText(path2, name) {
+async function readConfigText(path2, name2) {
   try {
     return await readFile(path2, "utf8");
   } catch (error62) {
     const code = error62.code;
     const message = code === "ENOENT" ? "file not found" : `cannot read the file: ${error62.message}`;
-    throw new ConfigError([{ file: name, path: [], message }]);
+    throw new ConfigError([{ file: name2, path: [], message }]);
   }
 }
 function parseConfig(text2, file2) {
@@ -53417,9 +53436,9 @@ var WITHHELD = /* @__PURE__ */ new Set([
 function commandBaseEnv(env, options = {}) {
   const credentials = new Set(options.credentials?.filter((value) => value !== void 0 && value !== ""));
   const pass = new Set(options.pass);
-  const withheld = (name, value) => WITHHELD.has(name) || name.startsWith("INPUT_") || value !== void 0 && credentials.has(value);
+  const withheld = (name2, value) => WITHHELD.has(name2) || name2.startsWith("INPUT_") || value !== void 0 && credentials.has(value);
   return Object.fromEntries(
-    Object.entries(env).filter(([name, value]) => pass.has(name) || !withheld(name, value))
+    Object.entries(env).filter(([name2, value]) => pass.has(name2) || !withheld(name2, value))
   );
 }
 
@@ -53669,8 +53688,8 @@ var ShellExecutor = class {
       };
       const pid = child.pid;
       if (pid !== void 0) this.#groups?.started(pid);
-      const signalAll = (name) => {
-        if (pid !== void 0) signalGroup(pid, name);
+      const signalAll = (name2) => {
+        if (pid !== void 0) signalGroup(pid, name2);
       };
       const alive = () => pid !== void 0 && groupExists(pid);
       const settle3 = () => {
@@ -54271,9 +54290,9 @@ function compile2(sql, marker) {
     throw new Error(`a ledger statement names its parameters ($name), it has a positional ?: ${sql}`);
   }
   const names2 = [];
-  const text2 = sql.replace(NAMED, (_, name) => {
-    let index = names2.indexOf(name);
-    if (index < 0) index = names2.push(name) - 1;
+  const text2 = sql.replace(NAMED, (_, name2) => {
+    let index = names2.indexOf(name2);
+    if (index < 0) index = names2.push(name2) - 1;
     return marker(index + 1);
   });
   return { text: text2, names: names2 };
@@ -54282,12 +54301,12 @@ function bind(statement2, params2) {
   const given = Object.keys(params2);
   const extra = given.filter((key3) => !statement2.names.includes(key3));
   if (extra.length > 0 || given.length !== statement2.names.length) {
-    const missing = statement2.names.filter((name) => !Object.hasOwn(params2, name));
+    const missing = statement2.names.filter((name2) => !Object.hasOwn(params2, name2));
     throw new Error(
       `statement parameters do not match: ${[...missing.map((m) => `missing $${m}`), ...extra.map((e) => `unknown $${e}`)].join(", ")}: ${statement2.text}`
     );
   }
-  return statement2.names.map((name) => params2[name] ?? null);
+  return statement2.names.map((name2) => params2[name2] ?? null);
 }
 function compiler(marker) {
   const cache = /* @__PURE__ */ new Map();
@@ -54312,10 +54331,10 @@ var Conditions = class {
     this.compare(`${column} =`, column, value);
   }
   /** `<left> $name`, e.g. `started_at >= $since`, when a value is given. */
-  compare(left, name, value) {
+  compare(left, name2, value) {
     if (value === void 0) return;
-    this.params[name] = value;
-    this.conditions.push(`${left} $${name}`);
+    this.params[name2] = value;
+    this.conditions.push(`${left} $${name2}`);
   }
   /** `column IN ($column_0, ...)`, when values are given; none match nothing. */
   oneOf(column, values) {
@@ -54429,7 +54448,7 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   good_version = COALESCE(excluded.good_version, target_states.good_version),
   run_id = excluded.run_id,
   updated_at = excluded.updated_at`;
-var SELECT_TARGET_STATES = `SELECT component, target, version, good_version
+var SELECT_TARGET_STATES = `SELECT component, target, version, good_version, run_id
 FROM target_states WHERE service = $service AND environment = $environment
 ORDER BY component, target`;
 function selectRuns(filter) {
@@ -54503,7 +54522,7 @@ function insertOutcomes(outcomes) {
   const params2 = {};
   const rows2 = outcomes.map((outcome, i) => {
     for (const [column, value] of Object.entries(outcome)) params2[`${column}_${i}`] = value;
-    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name) => `$${name}_${i}`)})`;
+    return `(${OUTCOME_VALUES.replaceAll(/\$(\w+)/g, (_, name2) => `$${name2}_${i}`)})`;
   });
   const sql = INSERT_OUTCOME.replace(`VALUES (${OUTCOME_VALUES})`, `VALUES ${rows2.join(", ")}`);
   return { sql, params: params2 };
@@ -54929,11 +54948,11 @@ var SELECT_LOCKS = `SELECT ${LOCK_COLUMNS} FROM locks
 WHERE expires_at IS NULL OR expires_at > $now ORDER BY name`;
 
 // src/ledger/lock-session.ts
-async function acquireLockIn(session, name, holder, request2, now) {
+async function acquireLockIn(session, name2, holder, request2, now) {
   const expiresAt = request2.ttlMs === void 0 ? null : now + leaseMs(request2.ttlMs);
   const data = request2.data === void 0 ? null : JSON.stringify(request2.data);
   const [taken] = await session.query(ACQUIRE_LOCK, {
-    name,
+    name: name2,
     holder,
     acquired_at: now,
     renewed_at: now,
@@ -54943,8 +54962,8 @@ async function acquireLockIn(session, name, holder, request2, now) {
     now
   });
   if (taken) return { acquired: true, lock: toLock(taken) };
-  const [current] = await session.query(SELECT_LOCK, { name });
-  if (!current) throw new Error(`lock ${name}: neither taken nor held; this is a bug in the ledger`);
+  const [current] = await session.query(SELECT_LOCK, { name: name2 });
+  if (!current) throw new Error(`lock ${name2}: neither taken nor held; this is a bug in the ledger`);
   return { acquired: false, heldBy: toLock(current) };
 }
 function leaseMs(ttlMs) {
@@ -55336,17 +55355,17 @@ var ReleaseQueue = class {
     const { sql, params: params2 } = selectReleases(filter);
     return (await this.connection.query(sql, params2)).map(toRelease);
   }
-  lockEnvironment(claim3, name, holder, request2, now) {
+  lockEnvironment(claim3, name2, holder, request2, now) {
     return this.inRepository(claim3.repo, async (session) => {
       if (!await claimIn(session, claim3)) return DUPLICATE;
-      return acquireLockIn(session, name, holder, request2, now);
+      return acquireLockIn(session, name2, holder, request2, now);
     });
   }
-  unlockEnvironment(claim3, repo, name, limits2, now) {
+  unlockEnvironment(claim3, repo, name2, limits2, now) {
     checkLimits(limits2);
     return this.inRepository(repo, async (session) => {
       if (!await claimIn(session, claim3)) return DUPLICATE;
-      const [row] = await session.query(FORCE_RELEASE_LOCK, { name });
+      const [row] = await session.query(FORCE_RELEASE_LOCK, { name: name2 });
       const released = row ? toLock(row) : null;
       return { outcome: "unlocked", released, advance: await advanceIn(session, repo, limits2, now) };
     });
@@ -55433,21 +55452,21 @@ async function takeLease(session, release, lease, now) {
   }
 }
 async function renewLease(session, release, lease, now) {
-  const name = leaseLockName(release.repo, release.environment);
+  const name2 = leaseLockName(release.repo, release.environment);
   const holder = leaseHolder(release.id);
   const renewed = await session.query(RENEW_LOCK, {
     renewed_at: now,
     expires_at: now + leaseMs(lease),
-    name,
+    name: name2,
     holder,
     now
   });
-  if (renewed.length === 0) await acquireLockIn(session, name, holder, { ttlMs: lease }, now);
+  if (renewed.length === 0) await acquireLockIn(session, name2, holder, { ttlMs: lease }, now);
 }
 async function heldLocks(session, repo, environment, now) {
   const locks = [];
-  for (const name of [environmentLockName(repo, environment), globalLockName(repo)]) {
-    const [row] = await session.query(SELECT_LOCK, { name });
+  for (const name2 of [environmentLockName(repo, environment), globalLockName(repo)]) {
+    const [row] = await session.query(SELECT_LOCK, { name: name2 });
     const lock = row ? toLock(row) : void 0;
     if (lock && (lock.expiresAt === null || lock.expiresAt > now)) locks.push(lock);
   }
@@ -55568,11 +55587,11 @@ async function finish2(session, release, report2, now, used) {
 async function useUpLocks(session, release) {
   if (release.requestedBy === null) return [];
   const freed = [];
-  for (const name of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
-    const [row] = await session.query(SELECT_LOCK, { name });
+  for (const name2 of [environmentLockName(release.repo, release.environment), globalLockName(release.repo)]) {
+    const [row] = await session.query(SELECT_LOCK, { name: name2 });
     const lock = row ? toLock(row) : void 0;
     if (lock?.holder !== release.requestedBy || lock.data?.once !== true) continue;
-    const [released] = await session.query(RELEASE_LOCK, { name, holder: release.requestedBy });
+    const [released] = await session.query(RELEASE_LOCK, { name: name2, holder: release.requestedBy });
     if (released) freed.push(toLock(released));
   }
   return freed;
@@ -55756,7 +55775,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       component: String(row.component),
       target: String(row.target),
       version: nullableString(row.version),
-      goodVersion: nullableString(row.good_version)
+      goodVersion: nullableString(row.good_version),
+      runId: nullableString(row.run_id)
     }));
   }
   /** Decisions and reason codes are read back as stored: history keeps codes a later vocabulary dropped. */
@@ -55768,25 +55788,25 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
     const { sql, params: params2 } = selectEvents(filter);
     return (await this.connection.query(sql, params2)).map(toEvent);
   }
-  async acquireLock(name, holder, request2, now) {
-    return this.connection.transaction((session) => acquireLockIn(session, name, holder, request2, now));
+  async acquireLock(name2, holder, request2, now) {
+    return this.connection.transaction((session) => acquireLockIn(session, name2, holder, request2, now));
   }
-  async renewLock(name, holder, ttlMs, now) {
+  async renewLock(name2, holder, ttlMs, now) {
     const rows2 = await this.connection.query(RENEW_LOCK, {
       renewed_at: now,
       expires_at: now + leaseMs(ttlMs),
-      name,
+      name: name2,
       holder,
       now
     });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
-  async releaseLock(name, holder) {
-    const rows2 = await this.connection.query(RELEASE_LOCK, { name, holder });
+  async releaseLock(name2, holder) {
+    const rows2 = await this.connection.query(RELEASE_LOCK, { name: name2, holder });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
-  async forceReleaseLock(name) {
-    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, { name });
+  async forceReleaseLock(name2) {
+    const rows2 = await this.connection.query(FORCE_RELEASE_LOCK, { name: name2 });
     return rows2[0] ? toLock(rows2[0]) : null;
   }
   async locks(now) {
@@ -56290,12 +56310,12 @@ function statement(sql, params2 = {}) {
     bind(compiled, params2);
     return { text: text2 };
   }
-  let name = names.get(text2);
-  if (name === void 0) {
-    name = `tranche_${names.size + 1}`;
-    names.set(text2, name);
+  let name2 = names.get(text2);
+  if (name2 === void 0) {
+    name2 = `tranche_${names.size + 1}`;
+    names.set(text2, name2);
   }
-  return { name, text: text2, values: bind(compiled, params2).map(storable) };
+  return { name: name2, text: text2, values: bind(compiled, params2).map(storable) };
 }
 async function whileReconnecting(work) {
   const deadline = Date.now() + RECONNECT_WINDOW_MS;
@@ -56645,14 +56665,15 @@ import { promisify } from "node:util";
 // src/cli/runtime.ts
 function processRuntime() {
   const closedHandlers = /* @__PURE__ */ new Set();
-  const signals = ["SIGINT", "SIGTERM"];
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
   return {
     cwd: process.cwd(),
     env: process.env,
     stdout: quietWhenClosed(process.stdout, () => {
       for (const handler2 of closedHandlers) handler2();
     }),
-    stderr: process.stderr,
+    // A terminal that hung up fails every write: the run goes on rolling back without its output.
+    stderr: quietWhenClosed(process.stderr, () => void 0),
     onSignal(handler2) {
       for (const signal of signals) process.on(signal, handler2);
       return () => {
@@ -56668,7 +56689,7 @@ function processRuntime() {
 function quietWhenClosed(stream, onClose) {
   let closed = false;
   stream.on("error", (error62) => {
-    if (error62.code !== "EPIPE") throw error62;
+    if (error62.code !== "EPIPE" && error62.code !== "EIO") throw error62;
     if (closed) return;
     closed = true;
     onClose();
@@ -56702,10 +56723,10 @@ async function inspectWorkTree(dir) {
     return void 0;
   }
 }
-async function commitNamed(dir, name) {
-  if (name.startsWith("-")) return void 0;
+async function commitNamed(dir, name2) {
+  if (name2.startsWith("-")) return void 0;
   try {
-    const { stdout } = await run("git", ["rev-parse", "--verify", "--quiet", `${name}^{commit}`], {
+    const { stdout } = await run("git", ["rev-parse", "--verify", "--quiet", `${name2}^{commit}`], {
       cwd: dir
     });
     return stdout.trim() || void 0;
@@ -56771,11 +56792,11 @@ function chooseEnvironment(project, options) {
   throw new UsageError(`--environment is required: ${options.config} defines ${names2.join(", ")}`);
 }
 function namedEnvironment(project, options) {
-  const name = options.environment;
-  if (!name) return void 0;
+  const name2 = options.environment;
+  if (!name2) return void 0;
   const { environments } = project.loaded.config;
-  if (!Object.hasOwn(environments, name)) throw new UnknownEnvironmentError(name, Object.keys(environments));
-  return name;
+  if (!Object.hasOwn(environments, name2)) throw new UnknownEnvironmentError(name2, Object.keys(environments));
+  return name2;
 }
 async function openProjectLedger(options, runtime, dir, missing = "create") {
   const chosen = chooseLedgerLocation(options.ledger, runtime.env);
@@ -56793,7 +56814,8 @@ async function openProjectLedger(options, runtime, dir, missing = "create") {
     return openLedger(":memory:", dir);
   }
   try {
-    const ledger = await openLedger(chosen?.location, dir, {}, { existing: missing !== "create" });
+    const existing = missing === "default" ? chosen !== void 0 : missing !== "create";
+    const ledger = await openLedger(chosen?.location, dir, {}, { existing });
     if (creating) await adviseIgnoring(dir, runtime);
     return ledger;
   } catch (error62) {
@@ -57105,10 +57127,10 @@ async function runAnalysisCheck(spec, context2, options, signal) {
 async function countsFinding(spec, metric, context2, windowMs, query) {
   const read = (template, arm2, what) => counterTotal(spec, context2, template, arm2, query, what);
   const absent = [];
-  const readArm = async (targets, name) => {
+  const readArm = async (targets, name2) => {
     const [failures, total] = await Promise.all([
-      read(metric.failures, targets, `${name} failures`),
-      read(metric.total, targets, `${name} requests`)
+      read(metric.failures, targets, `${name2} failures`),
+      read(metric.total, targets, `${name2} requests`)
     ]);
     if (!failures.ok) return failures;
     if (!total.ok) return total;
@@ -57118,12 +57140,12 @@ async function countsFinding(spec, metric, context2, windowMs, query) {
           ok: false,
           outcome: waiting(
             context2,
-            `the failures selector matches no ${name} series (absentFailures: zero counts that as no failures)`
+            `the failures selector matches no ${name2} series (absentFailures: zero counts that as no failures)`
           )
         };
-      absent.push(name);
+      absent.push(name2);
     }
-    return arm(failures.value, total.value, name);
+    return arm(failures.value, total.value, name2);
   };
   const [c, b] = await Promise.all([
     readArm(context2.canaries, "canary"),
@@ -57356,13 +57378,13 @@ async function askArm(context2, template, arm2, tokens, what, ask) {
   }
   return { ok: true, value: answer.data[0] };
 }
-function arm(failures, total, name) {
+function arm(failures, total, name2) {
   const t = total ?? 0;
   const f = failures ?? 0;
   if (f > t) {
     return {
       ok: false,
-      outcome: errorOutcome(`${name}: ${num(f)} failures of only ${num(t)} requests; check the selectors`)
+      outcome: errorOutcome(`${name2}: ${num(f)} failures of only ${num(t)} requests; check the selectors`)
     };
   }
   return { ok: true, value: { failures: f, total: t } };
@@ -57579,10 +57601,10 @@ async function takeSample(url2, timeoutMs, fetchImpl, now, signal) {
 }
 function fillUrl(template, target) {
   const problems = [];
-  const url2 = template.replace(/\{([^{}]*)\}/g, (whole, name) => {
-    if (name === "target") return encodeURIComponent(target.name);
-    if (name.startsWith("labels.")) {
-      const key3 = name.slice("labels.".length);
+  const url2 = template.replace(/\{([^{}]*)\}/g, (whole, name2) => {
+    if (name2 === "target") return encodeURIComponent(target.name);
+    if (name2.startsWith("labels.")) {
+      const key3 = name2.slice("labels.".length);
       if (Object.hasOwn(target.labels, key3)) return encodeURIComponent(target.labels[key3] ?? "");
       problems.push(`target ${target.name} has no label "${key3}" for placeholder ${whole}`);
       return whole;
@@ -57621,9 +57643,9 @@ function ms(n) {
 function requestHeaders(auth7, env) {
   const headers = {};
   const missing = [];
-  const read = (name, what) => {
-    const value = env[name];
-    if (value === void 0 || value === "") missing.push(`${name} (${what})`);
+  const read = (name2, what) => {
+    const value = env[name2];
+    if (value === void 0 || value === "") missing.push(`${name2} (${what})`);
     return value ?? "";
   };
   for (const [header, value] of Object.entries(auth7?.headers ?? {})) {
@@ -57647,8 +57669,8 @@ function withHeaders(fetchImpl, headers) {
   if (Object.keys(headers).length === 0) return fetchImpl;
   return (input2, init) => {
     const merged = new Headers(headers);
-    new Headers(init.headers).forEach((value, name) => {
-      merged.set(name, value);
+    new Headers(init.headers).forEach((value, name2) => {
+      merged.set(name2, value);
     });
     return fetchImpl(input2, { ...init, headers: Object.fromEntries(merged) });
   };
@@ -57825,6 +57847,9 @@ async function forEachLimit(items, limit, fn, shouldStart = () => true) {
 var RESULT_SCHEMA_VERSION = 1;
 
 // src/engine/rollback.ts
+function fromOf(touched, spec) {
+  return touched.from === void 0 ? spec.version : touched.from;
+}
 async function rollBack(touched, spec, ports, sink) {
   const results = [];
   await sink.emitAnyway({ kind: "rollback_started", status: "started", data: { targets: touched.length } });
@@ -57864,8 +57889,9 @@ function groupByComponentReversed(touched) {
 }
 async function rollBackTarget(touched, spec, ports, sink) {
   const { component: component2, target, batch, to } = touched;
+  const from = fromOf(touched, spec);
   const where = { component: component2.name, target: target.name, batch };
-  const base = { component: component2.name, target: target.name, from: spec.version, to };
+  const base = { component: component2.name, target: target.name, from: from ?? spec.version, to };
   if (to === null) {
     await sink.emitAnyway(noPreviousVersion(touched, spec));
     return { ...base, status: "no_previous_version" };
@@ -57874,7 +57900,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
     kind: "target_rollback",
     status: "started",
     ...where,
-    data: { from: spec.version, to }
+    data: { from, to }
   });
   const env = commandEnv({
     service: spec.service,
@@ -57883,7 +57909,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
     component: component2.name,
     target,
     version: to,
-    previousVersion: spec.version,
+    previousVersion: from,
     batch,
     action: "rollback",
     commit: spec.commit
@@ -57907,11 +57933,12 @@ async function rollBackTarget(touched, spec, ports, sink) {
     ...where,
     durationMs: outcome.durationMs,
     message: ok ? note : `rollback of ${target.name} to ${to} failed (${outcome.why})`,
-    data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut }
+    data: { from, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut }
   });
   return { ...base, status: ok ? "rolled_back" : "failed" };
 }
-function noPreviousVersion({ component: component2, target, batch }, spec) {
+function noPreviousVersion(touched, spec) {
+  const { component: component2, target, batch } = touched;
   return {
     kind: "target_rollback",
     status: "skipped",
@@ -57919,13 +57946,13 @@ function noPreviousVersion({ component: component2, target, batch }, spec) {
     target: target.name,
     batch,
     message: `${target.name} has no previous good version to return to`,
-    data: { from: spec.version, to: null }
+    data: { from: fromOf(touched, spec), to: null }
   };
 }
 function batchesGoingBack(group) {
   const batches2 = /* @__PURE__ */ new Map();
   for (const t of group) {
-    const id = `${t.batch}\0${t.to ?? ""}`;
+    const id = `${t.batch}\0${t.to ?? ""}\0${t.from ?? ""}`;
     const batch = batches2.get(id) ?? [];
     batch.push(t);
     batches2.set(id, batch);
@@ -57936,10 +57963,11 @@ async function rollBackBatch(group, spec, ports, sink) {
   const [first] = group;
   if (!first) return [];
   const { component: component2, batch, to } = first;
+  const from = fromOf(first, spec);
   const result = (t, status) => ({
     component: component2.name,
     target: t.target.name,
-    from: spec.version,
+    from: from ?? spec.version,
     to,
     status
   });
@@ -57947,7 +57975,7 @@ async function rollBackBatch(group, spec, ports, sink) {
     await sink.emitAllAnyway(group.map((t) => noPreviousVersion(t, spec)));
     return group.map((t) => result(t, "no_previous_version"));
   }
-  const data = { from: spec.version, to };
+  const data = { from, to };
   const where = (t) => ({ component: component2.name, target: t.target.name, batch });
   await sink.emitAllAnyway(
     group.map((t) => ({ kind: "target_rollback", status: "started", ...where(t), data }))
@@ -57959,7 +57987,7 @@ async function rollBackBatch(group, spec, ports, sink) {
     env: batchCommandEnv(spec, {
       component: component2.name,
       version: to,
-      previousVersion: spec.version,
+      previousVersion: from,
       batch,
       action: "rollback"
     }),
@@ -57996,7 +58024,8 @@ async function runRollback(ports, request2) {
   try {
     const result = await ports.executor.run(request2);
     const ok = result.exitCode === 0 && !result.timedOut;
-    const why = result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`;
+    const printed = lastLine2(result.stderr) || lastLine2(result.stdout);
+    const why = (result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`) + (printed ? `: ${printed}` : "");
     return { ok, why, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs };
   } catch (error62) {
     return {
@@ -58145,6 +58174,11 @@ var Rollout = class {
   state;
   series = new SeriesRecorder();
   touched = [];
+  /**
+   * Targets of the run an earlier run left off their good version (it died, or halted): on a
+   * failure they go back with the ones this run touched, unless it deployed them itself.
+   */
+  inherited = [];
   goodVersions = /* @__PURE__ */ new Map();
   startedAt;
   constructor(spec, ports, options) {
@@ -58202,6 +58236,16 @@ var Rollout = class {
     }
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
     this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
+    const off = new Map(
+      states.filter((s) => s.goodVersion !== null && s.version !== s.goodVersion).map((s) => [key(s.component, s.target), s])
+    );
+    for (const component2 of this.spec.components) {
+      for (const target of component2.targets) {
+        const state = off.get(key(component2.name, target.name));
+        if (state)
+          this.inherited.push({ component: component2, target, batch: 0, to: state.goodVersion, from: state.version });
+      }
+    }
   }
   async deployComponents() {
     for (const [index, component2] of this.spec.components.entries()) {
@@ -58298,7 +58342,12 @@ var Rollout = class {
       },
       this.options.signal
     );
-    const failure2 = deployFailure(target.name, result, component2.timeoutMs);
+    const failure2 = deployFailure(
+      target.name,
+      result,
+      component2.timeoutMs,
+      `${this.spec.action ?? "deploy"} of ${target.name}`
+    );
     await this.sink.emit({
       kind: "target_deploy",
       status: failure2 ? "failed" : "ok",
@@ -58540,9 +58589,11 @@ var Rollout = class {
       this.state.halt();
       return [];
     }
-    const scope = this.spec.onFailure === "rollback-component" ? this.touched.filter((t) => t.component.name === failure2.component) : this.touched;
-    const results = await rollBack(scope, this.spec, this.ports, this.sink);
-    this.state.rolledBack(new Set(scope.map((t) => t.component.name)));
+    const deployed = new Set(this.touched.map((t) => key(t.component.name, t.target.name)));
+    const own2 = this.spec.onFailure === "rollback-component" ? this.touched.filter((t) => t.component.name === failure2.component) : this.touched;
+    const left = this.inherited.filter((t) => !deployed.has(key(t.component.name, t.target.name)));
+    const results = await rollBack([...own2, ...left], this.spec, this.ports, this.sink);
+    this.state.rolledBack(new Set(own2.map((t) => t.component.name)));
     return results;
   }
   /**
@@ -58610,8 +58661,8 @@ var Rollout = class {
 };
 function stuckText(rolledBack) {
   const failed = rolledBack.filter((r) => r.status === "failed").length;
-  const first = rolledBack.filter((r) => r.status === "no_previous_version");
-  return (failed > 0 ? `; ${failed} target(s) could not be rolled back` : "") + (first.length > 0 ? `; ${first.length} target(s) had no earlier version to go back to and still run ${first[0]?.from}` : "");
+  const first = rolledBack.filter((r) => r.status === "no_previous_version").length;
+  return (failed > 0 ? `; ${failed} target(s) could not be rolled back` : "") + (first > 0 ? `; ${first} target(s) had no earlier version to go back to and stay as this run left them` : "");
 }
 function errorText3(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
@@ -59173,7 +59224,7 @@ function readRecord(file2) {
 function groupsOfRun(runId) {
   let pids;
   try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+    pids = readdirSync("/proc").filter((name2) => /^\d+$/.test(name2));
   } catch {
     return void 0;
   }
@@ -59274,7 +59325,7 @@ async function recordDeadRun(ledger, runId, pid, killed) {
     version: started.version,
     durationMs: at - started.at,
     reasonCode: "run_died",
-    message: `the run's process (pid ${pid}) died before the run ended; the next run on the host killed the ${killed} command group(s) it left running and redeploys the targets it touched` + (touched.length > 0 ? ` (${touched.join(", ")})` : ""),
+    message: `the run's process (pid ${pid}) died before the run ended; the next run on the host killed the ${killed} command group(s) it left running and takes over the targets it touched` + (touched.length > 0 ? ` (${touched.join(", ")})` : "") + ": it deploys them, or puts them back on their good version if it fails first",
     data: { decision: "halted", touched }
   };
   await ledger.record(finished);
@@ -59391,7 +59442,7 @@ function noticeFacts(notice) {
     ["Track", notice.track],
     ["By", notice.who]
   ];
-  return facts.flatMap(([name, value]) => value ? [{ name, value }] : []);
+  return facts.flatMap(([name2, value]) => value ? [{ name: name2, value }] : []);
 }
 
 // src/notify/slack.ts
@@ -59556,9 +59607,9 @@ var Notifier = class {
       if (seen.has(key3)) continue;
       seen.add(key3);
       const delivery = this.deliverTo(channel2, notice).catch((error62) => {
-        const name = error62 instanceof Error ? error62.name : "error";
+        const name2 = error62 instanceof Error ? error62.name : "error";
         this.options.log.warning(
-          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name}`
+          `notification ${notice.kind} to ${channel2.kind} (${channel2.urlEnv}): not sent: ${name2}`
         );
       }).finally(() => this.pending.delete(delivery));
       this.pending.add(delivery);
@@ -59737,10 +59788,10 @@ function redactedMessage(error62) {
   return text2.replace(/\b(gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{16,})\b/g, "***");
 }
 function requestText(error62) {
-  const { status, request: request2, name } = error62 ?? {};
+  const { status, request: request2, name: name2 } = error62 ?? {};
   const where = typeof request2?.url === "string" ? ` from ${String(request2.method ?? "a request to")} ${request2.url.split("?")[0]}` : "";
   if (typeof status === "number") return `HTTP ${status}${where}, with no message`;
-  return `${typeof name === "string" ? name : "an error"}${where}, with no message`;
+  return `${typeof name2 === "string" ? name2 : "an error"}${where}, with no message`;
 }
 var NO_RETRY = { request: { retries: 0 } };
 
@@ -59965,13 +60016,13 @@ function tagName(service, version2) {
 var TagVersionError = class extends Error {
   name = "TagVersionError";
 };
-function refNameProblem(name) {
-  if ([...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name))
+function refNameProblem(name2) {
+  if ([...name2].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) || /[\s~^:?*[\\]/.test(name2))
     return "contains a space, a control character or one of ~ ^ : ? * [ \\";
-  if (name.includes("..") || name.includes("@{") || name.includes("//")) return 'contains "..", "@{" or "//"';
-  if (name.endsWith(".") || name.endsWith("/") || name.endsWith(".lock"))
+  if (name2.includes("..") || name2.includes("@{") || name2.includes("//")) return 'contains "..", "@{" or "//"';
+  if (name2.endsWith(".") || name2.endsWith("/") || name2.endsWith(".lock"))
     return 'ends with ".", "/" or ".lock"';
-  if (name.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
+  if (name2.split("/").some((part) => part.startsWith("."))) return 'has a part that starts with "."';
   return void 0;
 }
 function numberOf(version2, template) {
@@ -60004,14 +60055,14 @@ async function allocateTagVersion(client, repo, request2) {
   let n = existing.reduce((max, tag) => Math.max(max, numberOf(tag.version, template) ?? 0), 0) + 1;
   for (let attempt2 = 0; attempt2 <= MAX_TAG_CONFLICTS; attempt2++, n++) {
     const version2 = template.replaceAll("{n}", String(n));
-    const name = tagName(service, version2);
-    const problem = refNameProblem(name);
+    const name2 = tagName(service, version2);
+    const problem = refNameProblem(name2);
     if (problem)
       throw new TagVersionError(
-        `the tag name ${name} ${problem}: change the service name or version template`
+        `the tag name ${name2} ${problem}: change the service name or version template`
       );
     try {
-      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name}`, sha: commit });
+      await client.rest.git.createRef({ ...repo, ref: `refs/tags/${name2}`, sha: commit });
       return { service, n, version: version2, commit, createdAt: now };
     } catch (error62) {
       if (!isReferenceExists(error62)) throw error62;
@@ -60036,7 +60087,8 @@ var GitHubLedger = class {
     this.options = options;
     for (const { component: component2, target } of options.targets) {
       const version2 = options.liveVersion;
-      this.states.set(key2(component2, target), { component: component2, target, version: version2, goodVersion: version2 });
+      const state = { component: component2, target, version: version2, goodVersion: version2, runId: null };
+      this.states.set(key2(component2, target), state);
     }
   }
   nextVersion(service, commit, template, now) {
@@ -60053,7 +60105,7 @@ var GitHubLedger = class {
   async targetStates() {
     return [...this.states.values()];
   }
-  async updateTargets(_service, _environment, _runId, updates) {
+  async updateTargets(_service, _environment, runId, updates) {
     for (const update of updates) {
       const id = key2(update.component, update.target);
       const before = this.states.get(id);
@@ -60061,7 +60113,8 @@ var GitHubLedger = class {
         component: update.component,
         target: update.target,
         version: update.version,
-        goodVersion: update.good ? update.version : before?.goodVersion ?? null
+        goodVersion: update.good ? update.version : before?.goodVersion ?? null,
+        runId
       });
     }
   }
@@ -60598,13 +60651,13 @@ var CheckRun = class _CheckRun {
    * whose outcome is unknown is followed by a look-up by external_id (the run id) before a retry.
    */
   static async create(client, repo, request2, log) {
-    const name = checkRunName(request2.environment);
+    const name2 = checkRunName(request2.environment);
     for (let attempt2 = 1; ; attempt2++) {
       if (attempt2 > 1) {
         const { data } = await client.rest.checks.listForRef({
           ...repo,
           ref: request2.sha,
-          check_name: name,
+          check_name: name2,
           filter: "latest"
         });
         const found = data.check_runs.find((run2) => run2.external_id === request2.runId);
@@ -60613,7 +60666,7 @@ var CheckRun = class _CheckRun {
       try {
         const { data } = await client.rest.checks.create({
           ...repo,
-          name,
+          name: name2,
           head_sha: request2.sha,
           external_id: request2.runId,
           status: "in_progress",
@@ -60724,7 +60777,7 @@ var UnknownTargetError = class extends Error {
 function selectTargets(components, names2) {
   if (names2 === void 0) return components;
   const known = new Set(components.flatMap((c) => c.targets.map((t) => t.name)));
-  const unknown3 = names2.filter((name) => !known.has(name));
+  const unknown3 = names2.filter((name2) => !known.has(name2));
   if (unknown3.length > 0) {
     throw new UnknownTargetError(
       `payload.tranche.targets: ${unknown3.join(", ")} ${unknown3.length === 1 ? "is" : "are"} not a target of this environment (targets: ${[...known].join(", ")})`
@@ -61063,33 +61116,33 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options) {
+function register(state, name2, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options) {
     options = {};
   }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options);
+  if (Array.isArray(name2)) {
+    return name2.reverse().reduce((callback, name3) => {
+      return register.bind(null, state, name3, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
+    if (!state.registry[name2]) {
       return method(options);
     }
-    return state.registry[name].reduce((method2, registered) => {
+    return state.registry[name2].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options);
     }, method)();
   });
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook7) {
+function addHook(state, kind, name2, hook7) {
   const orig = hook7;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
+  if (!state.registry[name2]) {
+    state.registry[name2] = [];
   }
   if (kind === "before") {
     hook7 = (method, options) => {
@@ -61114,38 +61167,38 @@ function addHook(state, kind, name, hook7) {
       });
     };
   }
-  state.registry[name].push({
+  state.registry[name2].push({
     hook: hook7,
     orig
   });
 }
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
+function removeHook(state, name2, method) {
+  if (!state.registry[name2]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
+  const index = state.registry[name2].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name].splice(index, 1);
+  state.registry[name2].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
 var bind2 = Function.bind;
 var bindable = bind2.bind(bind2);
-function bindApi(hook7, state, name) {
+function bindApi(hook7, state, name2) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name ? [state, name] : [state]
+    name2 ? [state, name2] : [state]
   );
   hook7.api = { remove: removeHookRef };
   hook7.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
+    const args = name2 ? [state, kind, name2] : [state, kind];
     hook7[kind] = hook7.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -61246,11 +61299,11 @@ function addQueryParameters(url2, parameters) {
   if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names2.map((name) => {
-    if (name === "q") {
+  return url2 + separator + names2.map((name2) => {
+    if (name2 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
+    return `${name2}=${encodeURIComponent(parameters[name2])}`;
   }).join("&");
 }
 var urlVariableRegex = /\{[^{}}]+\}/g;
@@ -62066,8 +62119,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject4(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders2 = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
+    Object.entries(requestOptions.headers).map(([name2, value]) => [
+      name2,
       String(value)
     ])
   );
@@ -65188,17 +65241,17 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
     }
     if (decorations.renamedParameters) {
       const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
+      for (const [name2, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name in options2) {
+        if (name2 in options2) {
           octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options2)) {
-            options2[alias] = options2[name];
+            options2[alias] = options2[name2];
           }
-          delete options2[name];
+          delete options2[name2];
         }
       }
       return requestWithDefaults(options2);
@@ -66565,7 +66618,7 @@ async function get2(cache, options) {
 async function set3(cache, options, data) {
   const key3 = optionsToCacheKey(options);
   const permissionsString = options.permissions ? "" : Object.keys(data.permissions).map(
-    (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
+    (name2) => `${name2}${data.permissions[name2] === "write" ? "!" : ""}`
   ).join(",");
   const value = [
     data.token,
@@ -66583,7 +66636,7 @@ function optionsToCacheKey({
   repositoryIds = [],
   repositoryNames = []
 }) {
-  const permissionsString = Object.keys(permissions).sort().map((name) => permissions[name] === "read" ? name : `${name}!`).join(",");
+  const permissionsString = Object.keys(permissions).sort().map((name2) => permissions[name2] === "read" ? name2 : `${name2}!`).join(",");
   const repositoryIdsString = repositoryIds.sort().join(",");
   const repositoryNamesString = repositoryNames.join(",");
   return [
@@ -67020,14 +67073,14 @@ var OAuthAppOctokit = Octokit.defaults({
   userAgent: `octokit-oauth-app.js/${VERSION13} ${getUserAgent()}`
 });
 async function emitEvent(state, context2) {
-  const { name, action } = context2;
-  if (state.eventHandlers[`${name}.${action}`]) {
-    for (const eventHandler of state.eventHandlers[`${name}.${action}`]) {
+  const { name: name2, action } = context2;
+  if (state.eventHandlers[`${name2}.${action}`]) {
+    for (const eventHandler of state.eventHandlers[`${name2}.${action}`]) {
       await eventHandler(context2);
     }
   }
-  if (state.eventHandlers[name]) {
-    for (const eventHandler of state.eventHandlers[name]) {
+  if (state.eventHandlers[name2]) {
+    for (const eventHandler of state.eventHandlers[name2]) {
       await eventHandler(context2);
     }
   }
@@ -68472,6 +68525,13 @@ function report(result, options, runtime) {
 `);
   else runtime.stdout.write(`${renderSummary(result)}
 `);
+  const stuck = result.rolledBack.filter((r) => r.status === "failed");
+  if (stuck.length === 0) return;
+  const where = stuck.map((r) => `${r.component}/${r.target} (on ${r.from}, good ${r.to})`).join(", ");
+  runtime.stderr.write(
+    `tranche: not back on their good version: ${where}; mend what failed, then \`tranche rollback -e ${result.environment}\` puts the environment back on its live version
+`
+  );
 }
 
 // src/cli/commands/deploy-github.ts
@@ -68833,8 +68893,8 @@ async function tracksCommand(options, runtime) {
 }
 function environmentTargets(project) {
   return new Map(
-    Object.entries(project.loaded.config.environments).map(([name, environment]) => [
-      name,
+    Object.entries(project.loaded.config.environments).map(([name2, environment]) => [
+      name2,
       environment.components.flatMap((c) => listedTargets(c.targets).map((t) => t.name))
     ])
   );
@@ -68946,15 +69006,16 @@ var COMMITS = 15;
 async function dashboardCommand(options, runtime) {
   const port = parsePort(options.port);
   const project = existsSync4(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
-  const ledger = project ? await openProjectLedger(options, runtime, project.dir) : await openProjectLedger(options, runtime, configDir(options, runtime), "existing");
+  const ledger = project ? await openProjectLedger(options, runtime, project.dir, "default") : await openProjectLedger(options, runtime, configDir(options, runtime), "existing");
   const actor = actingName(void 0, runtime.env);
   const config2 = project?.loaded.config;
   const inFlight = /* @__PURE__ */ new Set();
   const auth7 = localAuth("", {
     actor,
     canRead: async () => true,
-    // Only the config's service: its deploy commands and checks are what this process can run.
-    canAct: async (service, environment) => config2 !== void 0 && service === config2.service && Object.hasOwn(config2.environments, environment)
+    // Only the config's service: its deploy commands and checks are what this process can run. An
+    // environment it does not define is the command's to refuse, naming the ones it does.
+    canAct: async (service) => config2 !== void 0 && service === config2.service
   });
   const track = (work) => {
     inFlight.add(work);
@@ -69001,8 +69062,8 @@ async function dashboardCommand(options, runtime) {
   });
   handler2.close();
   server.close();
-  server.closeAllConnections();
   await Promise.allSettled([...inFlight]);
+  server.closeAllConnections();
   await ledger.close();
   return 0;
 }
@@ -69039,7 +69100,12 @@ var noActions = {
 function localActions(project, options, runtime, track) {
   const common2 = { config: project.loaded.file, ledger: options.ledger, json: true };
   return {
-    rollback: ({ environment, actor }) => track(runQuietly(runtime, (quiet) => rollbackCommand({ ...common2, environment, actor }, quiet))),
+    rollback: ({ environment, version: version2, actor }) => track(
+      runQuietly(
+        runtime,
+        (quiet) => rollbackCommand({ ...common2, environment, to: version2, actor }, quiet)
+      )
+    ),
     deploy: ({ environment, version: version2, commit, actor }) => track(
       runQuietly(
         runtime,
@@ -69243,7 +69309,7 @@ async function* writeBundle(records, key3, meta3) {
   }
   yield line({ type: "end", records: count3 });
 }
-async function* readBundle(lines2, key3, name) {
+async function* readBundle(lines2, key3, name2) {
   const signer = new Signer(key3);
   let header;
   let records = 0;
@@ -69251,7 +69317,7 @@ async function* readBundle(lines2, key3, name) {
   let n = 0;
   for await (const text2 of lines2) {
     n += 1;
-    const fail = (problem) => new BundleError(`${name}:${n}: ${problem}`);
+    const fail = (problem) => new BundleError(`${name2}:${n}: ${problem}`);
     if (ended) throw fail("a line after the end line: the bundle was changed");
     const payload = verifiedPayload(text2, signer, n, fail);
     if (header === void 0) {
@@ -69269,9 +69335,9 @@ async function* readBundle(lines2, key3, name) {
       yield { line: n, record: parsed.data };
     }
   }
-  if (header === void 0) throw new BundleError(`${name}: empty: not a ledger bundle`);
+  if (header === void 0) throw new BundleError(`${name2}: empty: not a ledger bundle`);
   if (!ended) {
-    throw new BundleError(`${name}: ends after line ${n} without its end line: the bundle is truncated`);
+    throw new BundleError(`${name2}: ends after line ${n} without its end line: the bundle is truncated`);
   }
   return header;
 }
@@ -69545,8 +69611,8 @@ async function ledgerImportCommand(file2, options, runtime) {
   );
   return 0;
 }
-async function verify2(path2, key3, name) {
-  const reader = readBundle(lines(path2), key3, name);
+async function verify2(path2, key3, name2) {
+  const reader = readBundle(lines(path2), key3, name2);
   for (; ; ) {
     const next = await reader.next();
     if (next.done) return next.value;
@@ -70333,8 +70399,8 @@ function buildProgram(runtime, setExit) {
     if (found !== void 0)
       action.setOptionValueWithSource("config", relative3(runtime.cwd, found), "default");
   });
-  const command = (name, description, handler2) => {
-    const sub = program2.command(name).description(description);
+  const command = (name2, description, handler2) => {
+    const sub = program2.command(name2).description(description);
     common(sub);
     sub.action(async (options) => setExit(await handler2(options, runtime)));
     return sub;
@@ -70366,7 +70432,7 @@ function buildProgram(runtime, setExit) {
     watchCommand
   ).option("--interval <duration>", "the pause between two rounds of checks", "15s").option("--once", "run one round, then exit: 0 when every cell is green, 1 when any is red");
   const ledger = program2.command("ledger").description("move records between ledgers, and trim old ones");
-  const ledgerCommand = (name, description) => common(ledger.command(name).description(description));
+  const ledgerCommand = (name2, description) => common(ledger.command(name2).description(description));
   ledgerCommand("export", "write a signed bundle of the ledger\u2019s records (key: TRANCHE_BUNDLE_KEY)").option("--since <date|age>", "only records from this date (ISO 8601) or this long ago (30d) on").option("-o, --output <file>", "write the bundle here instead of stdout").action(async (options) => setExit(await ledgerExportCommand(options, runtime)));
   ledgerCommand("import", "verify a bundle from `ledger export`, then merge it into this ledger").argument("<file>", "the bundle").action(async (file2, options) => setExit(await ledgerImportCommand(file2, options, runtime)));
   ledgerCommand("prune", "drop fine-grained events older than --keep; every run\u2019s outcome stays").option("--keep <age>", "keep this much history in full, e.g. 90d").option("--dry-run", "only say what would be removed").action(async (options) => setExit(await ledgerPruneCommand(options, runtime)));

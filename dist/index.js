@@ -67876,7 +67876,13 @@ function combinedHistory(...histories) {
 // src/release/deployment-records.ts
 var RELEASES_READ = 50;
 function runSuccesses(runs) {
-  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({ version: run2.version, commit: run2.commit, at: run2.finishedAt ?? run2.startedAt }));
+  return runs.filter((run2) => run2.decision === "succeeded").map((run2) => ({
+    version: run2.version,
+    commit: run2.commit,
+    at: run2.finishedAt ?? run2.startedAt,
+    runId: run2.runId,
+    startedAt: run2.startedAt
+  }));
 }
 function releaseSuccesses(releases) {
   return releases.flatMap(
@@ -68462,7 +68468,8 @@ var GitHubLedger = class {
     this.options = options;
     for (const { component, target } of options.targets) {
       const version2 = options.liveVersion;
-      this.states.set(key(component, target), { component, target, version: version2, goodVersion: version2 });
+      const state = { component, target, version: version2, goodVersion: version2, runId: null };
+      this.states.set(key(component, target), state);
     }
   }
   nextVersion(service, commit, template, now) {
@@ -68479,7 +68486,7 @@ var GitHubLedger = class {
   async targetStates() {
     return [...this.states.values()];
   }
-  async updateTargets(_service, _environment, _runId, updates) {
+  async updateTargets(_service, _environment, runId, updates) {
     for (const update of updates) {
       const id = key(update.component, update.target);
       const before = this.states.get(id);
@@ -68487,7 +68494,8 @@ var GitHubLedger = class {
         component: update.component,
         target: update.target,
         version: update.version,
-        goodVersion: update.good ? update.version : before?.goodVersion ?? null
+        goodVersion: update.good ? update.version : before?.goodVersion ?? null,
+        runId
       });
     }
   }
@@ -69670,6 +69678,9 @@ function isBatchCheck(spec) {
 var RESULT_SCHEMA_VERSION = 1;
 
 // src/engine/rollback.ts
+function fromOf(touched, spec) {
+  return touched.from === void 0 ? spec.version : touched.from;
+}
 async function rollBack(touched, spec, ports, sink) {
   const results = [];
   await sink.emitAnyway({ kind: "rollback_started", status: "started", data: { targets: touched.length } });
@@ -69709,8 +69720,9 @@ function groupByComponentReversed(touched) {
 }
 async function rollBackTarget(touched, spec, ports, sink) {
   const { component, target, batch, to } = touched;
+  const from = fromOf(touched, spec);
   const where = { component: component.name, target: target.name, batch };
-  const base = { component: component.name, target: target.name, from: spec.version, to };
+  const base = { component: component.name, target: target.name, from: from ?? spec.version, to };
   if (to === null) {
     await sink.emitAnyway(noPreviousVersion(touched, spec));
     return { ...base, status: "no_previous_version" };
@@ -69719,7 +69731,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
     kind: "target_rollback",
     status: "started",
     ...where,
-    data: { from: spec.version, to }
+    data: { from, to }
   });
   const env = commandEnv({
     service: spec.service,
@@ -69728,7 +69740,7 @@ async function rollBackTarget(touched, spec, ports, sink) {
     component: component.name,
     target,
     version: to,
-    previousVersion: spec.version,
+    previousVersion: from,
     batch,
     action: "rollback",
     commit: spec.commit
@@ -69752,11 +69764,12 @@ async function rollBackTarget(touched, spec, ports, sink) {
     ...where,
     durationMs: outcome.durationMs,
     message: ok ? note : `rollback of ${target.name} to ${to} failed (${outcome.why})`,
-    data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut }
+    data: { from, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut }
   });
   return { ...base, status: ok ? "rolled_back" : "failed" };
 }
-function noPreviousVersion({ component, target, batch }, spec) {
+function noPreviousVersion(touched, spec) {
+  const { component, target, batch } = touched;
   return {
     kind: "target_rollback",
     status: "skipped",
@@ -69764,13 +69777,13 @@ function noPreviousVersion({ component, target, batch }, spec) {
     target: target.name,
     batch,
     message: `${target.name} has no previous good version to return to`,
-    data: { from: spec.version, to: null }
+    data: { from: fromOf(touched, spec), to: null }
   };
 }
 function batchesGoingBack(group) {
   const batches = /* @__PURE__ */ new Map();
   for (const t of group) {
-    const id = `${t.batch}\0${t.to ?? ""}`;
+    const id = `${t.batch}\0${t.to ?? ""}\0${t.from ?? ""}`;
     const batch = batches.get(id) ?? [];
     batch.push(t);
     batches.set(id, batch);
@@ -69781,10 +69794,11 @@ async function rollBackBatch(group, spec, ports, sink) {
   const [first] = group;
   if (!first) return [];
   const { component, batch, to } = first;
+  const from = fromOf(first, spec);
   const result = (t, status) => ({
     component: component.name,
     target: t.target.name,
-    from: spec.version,
+    from: from ?? spec.version,
     to,
     status
   });
@@ -69792,7 +69806,7 @@ async function rollBackBatch(group, spec, ports, sink) {
     await sink.emitAllAnyway(group.map((t) => noPreviousVersion(t, spec)));
     return group.map((t) => result(t, "no_previous_version"));
   }
-  const data = { from: spec.version, to };
+  const data = { from, to };
   const where = (t) => ({ component: component.name, target: t.target.name, batch });
   await sink.emitAllAnyway(
     group.map((t) => ({ kind: "target_rollback", status: "started", ...where(t), data }))
@@ -69804,7 +69818,7 @@ async function rollBackBatch(group, spec, ports, sink) {
     env: batchCommandEnv(spec, {
       component: component.name,
       version: to,
-      previousVersion: spec.version,
+      previousVersion: from,
       batch,
       action: "rollback"
     }),
@@ -69841,7 +69855,8 @@ async function runRollback(ports, request2) {
   try {
     const result = await ports.executor.run(request2);
     const ok = result.exitCode === 0 && !result.timedOut;
-    const why = result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`;
+    const printed = lastLine2(result.stderr) || lastLine2(result.stdout);
+    const why = (result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`) + (printed ? `: ${printed}` : "");
     return { ok, why, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs };
   } catch (error63) {
     return {
@@ -69990,6 +70005,11 @@ var Rollout = class {
   state;
   series = new SeriesRecorder();
   touched = [];
+  /**
+   * Targets of the run an earlier run left off their good version (it died, or halted): on a
+   * failure they go back with the ones this run touched, unless it deployed them itself.
+   */
+  inherited = [];
   goodVersions = /* @__PURE__ */ new Map();
   startedAt;
   constructor(spec, ports, options) {
@@ -70047,6 +70067,16 @@ var Rollout = class {
     }
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
     this.goodVersions = new Map(states.map((s) => [key2(s.component, s.target), s.goodVersion]));
+    const off = new Map(
+      states.filter((s) => s.goodVersion !== null && s.version !== s.goodVersion).map((s) => [key2(s.component, s.target), s])
+    );
+    for (const component of this.spec.components) {
+      for (const target of component.targets) {
+        const state = off.get(key2(component.name, target.name));
+        if (state)
+          this.inherited.push({ component, target, batch: 0, to: state.goodVersion, from: state.version });
+      }
+    }
   }
   async deployComponents() {
     for (const [index, component] of this.spec.components.entries()) {
@@ -70143,7 +70173,12 @@ var Rollout = class {
       },
       this.options.signal
     );
-    const failure2 = deployFailure(target.name, result, component.timeoutMs);
+    const failure2 = deployFailure(
+      target.name,
+      result,
+      component.timeoutMs,
+      `${this.spec.action ?? "deploy"} of ${target.name}`
+    );
     await this.sink.emit({
       kind: "target_deploy",
       status: failure2 ? "failed" : "ok",
@@ -70385,9 +70420,11 @@ var Rollout = class {
       this.state.halt();
       return [];
     }
-    const scope = this.spec.onFailure === "rollback-component" ? this.touched.filter((t) => t.component.name === failure2.component) : this.touched;
-    const results = await rollBack(scope, this.spec, this.ports, this.sink);
-    this.state.rolledBack(new Set(scope.map((t) => t.component.name)));
+    const deployed = new Set(this.touched.map((t) => key2(t.component.name, t.target.name)));
+    const own2 = this.spec.onFailure === "rollback-component" ? this.touched.filter((t) => t.component.name === failure2.component) : this.touched;
+    const left = this.inherited.filter((t) => !deployed.has(key2(t.component.name, t.target.name)));
+    const results = await rollBack([...own2, ...left], this.spec, this.ports, this.sink);
+    this.state.rolledBack(new Set(own2.map((t) => t.component.name)));
     return results;
   }
   /**
@@ -70455,8 +70492,8 @@ var Rollout = class {
 };
 function stuckText(rolledBack) {
   const failed2 = rolledBack.filter((r) => r.status === "failed").length;
-  const first = rolledBack.filter((r) => r.status === "no_previous_version");
-  return (failed2 > 0 ? `; ${failed2} target(s) could not be rolled back` : "") + (first.length > 0 ? `; ${first.length} target(s) had no earlier version to go back to and still run ${first[0]?.from}` : "");
+  const first = rolledBack.filter((r) => r.status === "no_previous_version").length;
+  return (failed2 > 0 ? `; ${failed2} target(s) could not be rolled back` : "") + (first > 0 ? `; ${first} target(s) had no earlier version to go back to and stay as this run left them` : "");
 }
 function errorText3(error63) {
   return error63 instanceof Error ? error63.message : String(error63);
@@ -72169,7 +72206,7 @@ ON CONFLICT (service, environment, component, target) DO UPDATE SET
   good_version = COALESCE(excluded.good_version, target_states.good_version),
   run_id = excluded.run_id,
   updated_at = excluded.updated_at`;
-var SELECT_TARGET_STATES = `SELECT component, target, version, good_version
+var SELECT_TARGET_STATES = `SELECT component, target, version, good_version, run_id
 FROM target_states WHERE service = $service AND environment = $environment
 ORDER BY component, target`;
 function selectRuns(filter) {
@@ -73496,7 +73533,8 @@ var SqlLedger = class _SqlLedger extends ReleaseQueue {
       component: String(row.component),
       target: String(row.target),
       version: nullableString(row.version),
-      goodVersion: nullableString(row.good_version)
+      goodVersion: nullableString(row.good_version),
+      runId: nullableString(row.run_id)
     }));
   }
   /** Decisions and reason codes are read back as stored: history keeps codes a later vocabulary dropped. */

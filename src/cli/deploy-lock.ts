@@ -129,8 +129,9 @@ async function recordDeadRun(ledger: Ledger, runId: string, pid: number, killed:
     reasonCode: 'run_died',
     message:
       `the run's process (pid ${pid}) died before the run ended; the next run on the host killed the ` +
-      `${killed} command group(s) it left running and redeploys the targets it touched` +
-      (touched.length > 0 ? ` (${touched.join(', ')})` : ''),
+      `${killed} command group(s) it left running and takes over the targets it touched` +
+      (touched.length > 0 ? ` (${touched.join(', ')})` : '') +
+      ': it deploys them, or puts them back on their good version if it fails first',
     data: { decision: 'halted', touched },
   };
   await ledger.record(finished);

@@ -61,7 +61,8 @@ export function checkFailure(target: string, result: CheckResult): StepFailure |
   };
 }
 
-function lastLine(text: string): string {
+/** The last line a command printed, clipped: what a failure's message quotes of its output. */
+export function lastLine(text: string): string {
   const lines = text.trimEnd().split('\n');
   return (lines[lines.length - 1] ?? '').trim().slice(0, 200);
 }

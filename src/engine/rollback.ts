@@ -1,5 +1,6 @@
 import { batchCommandEnv, runBatchCommand, targetVerdicts } from './batch-commands.ts';
 import { commandEnv } from './command-env.ts';
+import { lastLine } from './decide.ts';
 import type { EventInput, EventSink } from './events.ts';
 import { forEachLimit } from './pool.ts';
 import type { CommandRequest, ComponentSpec, EnginePorts, ReleaseSpec, TargetSpec } from './ports.ts';
@@ -12,6 +13,16 @@ export interface Touched {
   batch: number;
   /** The target's last good version; null when it never had one. */
   to: string | null;
+  /**
+   * What the target runs when an earlier run left it off its good version (a run that died or
+   * halted) and this one has not deployed it; absent: this run's version.
+   */
+  from?: string | null | undefined;
+}
+
+/** The version a touched target goes back from. */
+function fromOf(touched: Touched, spec: ReleaseSpec): string | null {
+  return touched.from === undefined ? spec.version : touched.from;
 }
 
 /**
@@ -73,8 +84,9 @@ async function rollBackTarget(
   sink: EventSink,
 ): Promise<RollbackResult> {
   const { component, target, batch, to } = touched;
+  const from = fromOf(touched, spec);
   const where = { component: component.name, target: target.name, batch };
-  const base = { component: component.name, target: target.name, from: spec.version, to };
+  const base = { component: component.name, target: target.name, from: from ?? spec.version, to };
   if (to === null) {
     await sink.emitAnyway(noPreviousVersion(touched, spec));
     return { ...base, status: 'no_previous_version' };
@@ -83,7 +95,7 @@ async function rollBackTarget(
     kind: 'target_rollback',
     status: 'started',
     ...where,
-    data: { from: spec.version, to },
+    data: { from, to },
   });
   const env = commandEnv({
     service: spec.service,
@@ -92,7 +104,7 @@ async function rollBackTarget(
     component: component.name,
     target,
     version: to,
-    previousVersion: spec.version,
+    previousVersion: from,
     batch,
     action: 'rollback',
     commit: spec.commit,
@@ -116,13 +128,14 @@ async function rollBackTarget(
     ...where,
     durationMs: outcome.durationMs,
     message: ok ? note : `rollback of ${target.name} to ${to} failed (${outcome.why})`,
-    data: { from: spec.version, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut },
+    data: { from, to, exitCode: outcome.exitCode, timedOut: outcome.timedOut },
   });
   return { ...base, status: ok ? 'rolled_back' : 'failed' };
 }
 
 /** The event of a touched target that had no good version before this run: nothing to go back to. */
-function noPreviousVersion({ component, target, batch }: Touched, spec: ReleaseSpec): EventInput {
+function noPreviousVersion(touched: Touched, spec: ReleaseSpec): EventInput {
+  const { component, target, batch } = touched;
   return {
     kind: 'target_rollback',
     status: 'skipped',
@@ -130,7 +143,7 @@ function noPreviousVersion({ component, target, batch }: Touched, spec: ReleaseS
     target: target.name,
     batch,
     message: `${target.name} has no previous good version to return to`,
-    data: { from: spec.version, to: null },
+    data: { from: fromOf(touched, spec), to: null },
   };
 }
 
@@ -138,7 +151,7 @@ function noPreviousVersion({ component, target, batch }: Touched, spec: ReleaseS
 function batchesGoingBack(group: readonly Touched[]): Touched[][] {
   const batches = new Map<string, Touched[]>();
   for (const t of group) {
-    const id = `${t.batch}\u0000${t.to ?? ''}`;
+    const id = `${t.batch}\u0000${t.to ?? ''}\u0000${t.from ?? ''}`;
     const batch = batches.get(id) ?? [];
     batch.push(t);
     batches.set(id, batch);
@@ -160,10 +173,11 @@ async function rollBackBatch(
   const [first] = group;
   if (!first) return [];
   const { component, batch, to } = first;
+  const from = fromOf(first, spec);
   const result = (t: Touched, status: RollbackResult['status']): RollbackResult => ({
     component: component.name,
     target: t.target.name,
-    from: spec.version,
+    from: from ?? spec.version,
     to,
     status,
   });
@@ -172,7 +186,7 @@ async function rollBackBatch(
     await sink.emitAllAnyway(group.map((t) => noPreviousVersion(t, spec)));
     return group.map((t) => result(t, 'no_previous_version'));
   }
-  const data = { from: spec.version, to };
+  const data = { from, to };
   const where = (t: Touched) => ({ component: component.name, target: t.target.name, batch });
   await sink.emitAllAnyway(
     group.map((t) => ({ kind: 'target_rollback', status: 'started', ...where(t), data })),
@@ -184,7 +198,7 @@ async function rollBackBatch(
     env: batchCommandEnv(spec, {
       component: component.name,
       version: to,
-      previousVersion: spec.version,
+      previousVersion: from,
       batch,
       action: 'rollback',
     }),
@@ -232,7 +246,10 @@ async function runRollback(ports: EnginePorts, request: CommandRequest): Promise
   try {
     const result = await ports.executor.run(request);
     const ok = result.exitCode === 0 && !result.timedOut;
-    const why = result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`;
+    const printed = lastLine(result.stderr) || lastLine(result.stdout);
+    const why =
+      (result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`) +
+      (printed ? `: ${printed}` : '');
     return { ok, why, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs };
   } catch (error) {
     return {

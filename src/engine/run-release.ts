@@ -66,6 +66,11 @@ class Rollout {
   private readonly state: RunState;
   private readonly series = new SeriesRecorder();
   private readonly touched: Touched[] = [];
+  /**
+   * Targets of the run an earlier run left off their good version (it died, or halted): on a
+   * failure they go back with the ones this run touched, unless it deployed them itself.
+   */
+  private readonly inherited: Touched[] = [];
   private goodVersions = new Map<string, string | null>();
   private readonly startedAt: number;
 
@@ -129,6 +134,18 @@ class Rollout {
     }
     const states = await this.ports.ledger.targetStates(this.spec.service, this.spec.environment);
     this.goodVersions = new Map(states.map((s) => [key(s.component, s.target), s.goodVersion]));
+    const off = new Map(
+      states
+        .filter((s) => s.goodVersion !== null && s.version !== s.goodVersion)
+        .map((s) => [key(s.component, s.target), s]),
+    );
+    for (const component of this.spec.components) {
+      for (const target of component.targets) {
+        const state = off.get(key(component.name, target.name));
+        if (state)
+          this.inherited.push({ component, target, batch: 0, to: state.goodVersion, from: state.version });
+      }
+    }
   }
 
   private async deployComponents(): Promise<Failure | undefined> {
@@ -249,7 +266,12 @@ class Rollout {
       },
       this.options.signal,
     );
-    const failure = deployFailure(target.name, result, component.timeoutMs);
+    const failure = deployFailure(
+      target.name,
+      result,
+      component.timeoutMs,
+      `${this.spec.action ?? 'deploy'} of ${target.name}`,
+    );
     await this.sink.emit({
       kind: 'target_deploy',
       status: failure ? 'failed' : 'ok',
@@ -572,12 +594,14 @@ class Rollout {
       this.state.halt();
       return [];
     }
-    const scope =
+    const deployed = new Set(this.touched.map((t) => key(t.component.name, t.target.name)));
+    const own =
       this.spec.onFailure === 'rollback-component'
         ? this.touched.filter((t) => t.component.name === failure.component)
         : this.touched;
-    const results = await rollBack(scope, this.spec, this.ports, this.sink);
-    this.state.rolledBack(new Set(scope.map((t) => t.component.name)));
+    const left = this.inherited.filter((t) => !deployed.has(key(t.component.name, t.target.name)));
+    const results = await rollBack([...own, ...left], this.spec, this.ports, this.sink);
+    this.state.rolledBack(new Set(own.map((t) => t.component.name)));
     return results;
   }
 
@@ -649,15 +673,16 @@ class Rollout {
 
 /**
  * What the rollback could not do, for the run's message: targets whose rollback failed, and
- * targets with no earlier version to go back to (a first deploy), which still run the new one.
+ * targets with no earlier version to go back to (a first deploy), left as this run left them (its
+ * version, or half of it when a command was cut short).
  */
 function stuckText(rolledBack: RollbackResult[]): string {
   const failed = rolledBack.filter((r) => r.status === 'failed').length;
-  const first = rolledBack.filter((r) => r.status === 'no_previous_version');
+  const first = rolledBack.filter((r) => r.status === 'no_previous_version').length;
   return (
     (failed > 0 ? `; ${failed} target(s) could not be rolled back` : '') +
-    (first.length > 0
-      ? `; ${first.length} target(s) had no earlier version to go back to and still run ${first[0]?.from}`
+    (first > 0
+      ? `; ${first} target(s) had no earlier version to go back to and stay as this run left them`
       : '')
   );
 }

@@ -115,6 +115,41 @@ describe('tranche deploy', CLI_TESTS, () => {
     });
   });
 
+  describe('when the rollback of a target fails', () => {
+    it('says why, names the target left off its good version, and a rollback puts it back', async () => {
+      const f = fleet({
+        'deploy.sh': `#!/bin/sh
+set -eu
+mkdir -p state
+if [ -f "no-rollback-$TRANCHE_TARGET" ] && [ "$TRANCHE_ACTION" = rollback ]; then echo "cannot roll back $TRANCHE_TARGET" >&2; exit 4; fi
+printf '%s\\n' "$TRANCHE_VERSION" > "state/$TRANCHE_TARGET"
+`,
+      });
+      await f.deploy();
+      writeFileSync(f.path('bad-targets'), 't-3\n');
+      writeFileSync(f.path('no-rollback-t-2'), '');
+      const { code, result, stderr } = await f.deploy();
+      expect(code).toBe(1);
+      expect(result.rolledBack.map((r) => [r.target, r.status]).sort()).toEqual([
+        ['t-1', 'rolled_back'],
+        ['t-2', 'failed'],
+        ['t-3', 'rolled_back'],
+      ]);
+      expect(result.message).toContain('1 target(s) could not be rolled back');
+      expect(stderr).toContain('rollback of t-2 to 1.1 failed (exit 4: cannot roll back t-2)');
+      expect(stderr).toContain(
+        'tranche: not back on their good version: app/t-2 (on 1.2, good 1.1); mend what failed, then `tranche rollback -e prod` puts the environment back on its live version',
+      );
+      expect(f.versionOf('t-2')).toBe('1.2');
+      rmSync(f.path('no-rollback-t-2'));
+      rmSync(f.path('bad-targets'));
+      const rollback = await runCli(['rollback', '--json'], { cwd: f.dir });
+      expect(rollback.code, rollback.stderr).toBe(0);
+      expect(JSON.parse(rollback.stdout)).toMatchObject({ version: '1.1', decision: 'succeeded' });
+      expect(['t-1', 't-2', 't-3', 't-4', 't-5', 't-6'].map(f.versionOf)).toEqual(Array(6).fill('1.1'));
+    });
+  });
+
   describe('when a deploy command hangs', () => {
     it('kills it and its children at the timeout and rolls back', async () => {
       const hang = `#!/bin/sh
@@ -139,7 +174,8 @@ exec ./record.sh`;
     });
   });
 
-  describe('on SIGTERM mid-bake', () => {
+  // SIGHUP: the terminal closed, or the SSH session under it dropped.
+  describe.each(['SIGTERM', 'SIGHUP'] as const)('on %s mid-bake', (signal) => {
     it('stops, rolls back the touched targets and leaves a terminal record', async () => {
       const f = fleet();
       await f.deploy();
@@ -155,7 +191,7 @@ exec ./record.sh`;
         child.once('exit', () => resolve(false));
       });
       expect(baking, `the deploy ended before its bake:\n${stderr}`).toBe(true);
-      child.kill('SIGTERM');
+      child.kill(signal);
       const { code, stdout } = await done;
       const result = JSON.parse(stdout) as DeployResult;
       expect(code).toBe(1);

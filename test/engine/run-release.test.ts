@@ -224,6 +224,60 @@ describe('runRelease', () => {
       });
     });
 
+    it('puts back, with the targets it touched, those an earlier run left off their good version', async () => {
+      await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6', 'app-3': '2.14.6', 'app-4': '2.14.6' });
+      // A run of 2.14.5 that died after deploying app-3 and app-4, never verified there.
+      await ledger.updateTargets('metrics-store', 'production', 'run-dead', [
+        { component: 'app', target: 'app-3', version: '2.14.5', good: false },
+        { component: 'app', target: 'app-4', version: '2.14.5', good: false },
+      ]);
+      const h = harness({
+        check: (_spec, ctx) => (ctx.target.name === 'app-1' ? { status: 'fail', message: 'bad' } : {}),
+      });
+      const result = await h.run(
+        release({ components: [component({ name: 'app', targets: 4, checks: ['query'] })] }),
+      );
+      expect(result.decision).toBe('rolled_back');
+      expect(result.rolledBack).toEqual([
+        { component: 'app', target: 'app-1', from: '2.14.7', to: '2.14.6', status: 'rolled_back' },
+        { component: 'app', target: 'app-3', from: '2.14.5', to: '2.14.6', status: 'rolled_back' },
+        { component: 'app', target: 'app-4', from: '2.14.5', to: '2.14.6', status: 'rolled_back' },
+      ]);
+      expect(
+        h.executor
+          .rollbacks()
+          .map((c) => [c.target, c.version, c.previousVersion])
+          .sort(),
+      ).toEqual([
+        ['app-1', '2.14.6', '2.14.7'],
+        ['app-3', '2.14.6', '2.14.5'],
+        ['app-4', '2.14.6', '2.14.5'],
+      ]);
+      const states = await ledger.targetStates('metrics-store', 'production');
+      expect(states.map((s) => [s.target, s.version, s.goodVersion])).toEqual([
+        ['app-1', '2.14.6', '2.14.6'],
+        ['app-2', '2.14.6', '2.14.6'],
+        ['app-3', '2.14.6', '2.14.6'],
+        ['app-4', '2.14.6', '2.14.6'],
+      ]);
+    });
+
+    it('leaves a target an earlier run left off its good version where it is when it halts', async () => {
+      await seedGood('app', { 'app-1': '2.14.6', 'app-2': '2.14.6' });
+      await ledger.updateTargets('metrics-store', 'production', 'run-dead', [
+        { component: 'app', target: 'app-2', version: '2.14.5', good: false },
+      ]);
+      const h = harness({ check: () => ({ status: 'fail', message: 'bad' }) });
+      const result = await h.run(
+        release({
+          onFailure: 'halt',
+          components: [component({ name: 'app', targets: 2, checks: ['query'] })],
+        }),
+      );
+      expect(result.decision).toBe('halted');
+      expect(h.executor.rollbacks()).toEqual([]);
+    });
+
     it('reports a touched target with no previous version instead of guessing one', async () => {
       const h = harness({ check: () => ({ status: 'fail', message: 'bad' }) });
       const result = await h.run(
@@ -234,7 +288,7 @@ describe('runRelease', () => {
       ]);
       expect(h.executor.rollbacks()).toEqual([]);
       expect(result.message).toBe(
-        'check query on app-1: bad; 1 target(s) had no earlier version to go back to and still run 2.14.7',
+        'check query on app-1: bad; 1 target(s) had no earlier version to go back to and stay as this run left them',
       );
     });
 
