@@ -50033,6 +50033,11 @@ function dashboardLink(channel2, notice) {
   return [{ rel: "dashboard", title: "Dashboard", url: url2 }];
 }
 
+// src/engine/events.ts
+function startsRollback(event) {
+  return event.kind === "run_started" && event.data?.action === "rollback";
+}
+
 // src/notify/front-door.ts
 function createNotifier(config3, env, options2) {
   return new Notifier(configuredChannels(config3, env, options2.log), options2);
@@ -71848,6 +71853,20 @@ async function ledgerRollback(ledger, service, environment2) {
   return { live, target: await rollbackTarget(history, { service, environment: environment2, bad, strayTargets }) };
 }
 
+// src/release/run-starts.ts
+async function runStarts(ledger, runs) {
+  const starts = await Promise.all(runs.map((run3) => ledger.events({ runId: run3.runId, limit: 2 })));
+  return new Map(runs.map((run3, i) => [run3.runId, starts[i] ?? []]));
+}
+function runActionOf(starts) {
+  const started = starts.find((e) => e.kind === "run_started");
+  return started && startsRollback(started) ? "rollback" : "deploy";
+}
+async function withActions(ledger, runs) {
+  const starts = await runStarts(ledger, runs);
+  return runs.map((run3) => ({ ...run3, action: runActionOf(starts.get(run3.runId) ?? []) }));
+}
+
 // src/dashboard/read-model.ts
 var RECENT_RUNS = 200;
 async function environmentsOf(ledger, known, canRead) {
@@ -71887,7 +71906,7 @@ async function environmentView(ledger, service, environment2, now) {
     targets,
     holders: environmentHolders(locks, { service, environment: environment2, repos }),
     queue,
-    running: runsInProgress(runs)
+    running: await withActions(ledger, runsInProgress(runs))
   };
 }
 async function activeRuns(ledger, environments) {
@@ -71900,7 +71919,7 @@ async function activeRuns(ledger, environments) {
 }
 async function completedRuns(ledger, readable, limit) {
   const runs = await ledger.runs({ finished: true, limit: RECENT_RUNS });
-  return runs.filter((run3) => readable.has(run3.service)).slice(0, limit);
+  return withActions(ledger, runs.filter((run3) => readable.has(run3.service)).slice(0, limit));
 }
 async function recentActions(ledger, readable, limit) {
   return (await ledger.dashboardActions(limit * 4)).filter((a) => readable.has(a.service)).slice(0, limit);
@@ -72485,9 +72504,9 @@ var completedPanel = {
   async render(context) {
     const runs = await completedRuns(context.ledger, context.readable, SHOWN2);
     if (runs.length === 0) return html`<p class="muted">No release has finished yet.</p>`;
-    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
+    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>action</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
 ${runs.map(
-      (run3) => html`<tr class="decision-${run3.decision ?? ""}"><td>${timeTag(run3.finishedAt)}</td><td>${run3.service}</td><td>${run3.environment}</td>
+      (run3) => html`<tr class="decision-${run3.decision ?? ""}"><td>${timeTag(run3.finishedAt)}</td><td>${run3.service}</td><td>${run3.environment}</td><td>${run3.action}</td>
 <td><a href="${context.basePath}/runs/${encodeURIComponent(run3.runId)}">${run3.version}</a></td>
 <td>${run3.decision ? decisionText(run3.decision) : "\u2013"}${run3.reasonCode ? html` <span class="muted">(${run3.reasonCode})</span>` : ""}</td><td>${run3.durationMs === null ? "\u2013" : elapsedText(run3.durationMs)}</td><td class="actor">${run3.actor ?? "\u2013"}</td></tr>`
     )}
@@ -72516,7 +72535,7 @@ async function card(view, context) {
   return html`<section class="card env" data-service="${service}" data-environment="${environment2}">
 <h3>${service} <span class="muted">in</span> ${environment2}</h3>
 <p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run3?.commit ? html` · <code>${run3.commit.slice(0, 12)}</code>` : ""}${run3 ? html` · ${timeTag(run3.finishedAt)}` : ""}${run3?.actor ? html` by <span class="actor">${run3.actor}</span>` : ""}</p>
-${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
+${view.running.map((r) => html`<p class="running">${r.action === "rollback" ? "rolling back to" : "deploying"} <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
 ${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
@@ -72524,7 +72543,7 @@ ${view.targets.map(
     (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
   )}
 </tbody></table></div>
-${canRollback ? view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment2}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment2} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
+${canRollback ? view.holders[0] ? html`<button type="button" disabled title="held (${view.holders[0].kind}) by ${view.holders[0].lock.holder}: a rollback waits until it is free">Roll back: held</button>` : view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment2}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment2} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
 </section>`;
 }
 

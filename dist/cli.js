@@ -49814,125 +49814,6 @@ async function ledgerRollback(ledger, service, environment) {
   return { live, target: await rollbackTarget(history, { service, environment, bad, strayTargets }) };
 }
 
-// src/dashboard/read-model.ts
-var RECENT_RUNS = 200;
-async function environmentsOf(ledger, known, canRead) {
-  const pairs = /* @__PURE__ */ new Map();
-  const add = (service, environment) => pairs.set(JSON.stringify([service, environment]), { service, environment });
-  for (const k of known) for (const environment of k.environments) add(k.service, environment);
-  for (const run2 of await ledger.runs({ limit: RECENT_RUNS })) add(run2.service, run2.environment);
-  const allowed = /* @__PURE__ */ new Map();
-  const result = [];
-  for (const pair of pairs.values()) {
-    if (!allowed.has(pair.service)) allowed.set(pair.service, await canRead(pair.service));
-    if (allowed.get(pair.service)) result.push(pair);
-  }
-  return result;
-}
-async function environmentView(ledger, service, environment, now) {
-  const [runs, rollback, targets, locks, owner] = await Promise.all([
-    ledger.runs({ service, environment }),
-    ledgerRollback(ledger, service, environment),
-    ledger.targetStates(service, environment),
-    ledger.locks(now),
-    ledger.serviceOwner(service)
-  ]);
-  const repos = owner?.repos ?? [];
-  const queue = (await Promise.all(
-    repos.map(
-      (repo) => ledger.releases({ repo, environment, states: ["queued", ...ACTIVE_RELEASE_STATES] })
-    )
-  )).flat().filter((release) => release.service === null || release.service === service).toSorted((a, b) => a.requestedAt - b.requestedAt);
-  const liveRun = runs.find((run2) => run2.decision === "succeeded" && run2.version === rollback.live) ?? null;
-  return {
-    service,
-    environment,
-    live: rollback.live,
-    liveRun,
-    rollback: rollback.target,
-    targets,
-    holders: environmentHolders(locks, { service, environment, repos }),
-    queue,
-    running: runsInProgress(runs)
-  };
-}
-async function activeRuns(ledger, environments) {
-  const lists = await Promise.all(
-    environments.map(
-      async ({ service, environment }) => runsInProgress(await ledger.runs({ service, environment, limit: 20 }))
-    )
-  );
-  return lists.flat().toSorted((a, b) => b.startedAt - a.startedAt);
-}
-async function completedRuns(ledger, readable, limit) {
-  const runs = await ledger.runs({ finished: true, limit: RECENT_RUNS });
-  return runs.filter((run2) => readable.has(run2.service)).slice(0, limit);
-}
-async function recentActions(ledger, readable, limit) {
-  return (await ledger.dashboardActions(limit * 4)).filter((a) => readable.has(a.service)).slice(0, limit);
-}
-
-// src/dashboard/panels/actions.ts
-var SHOWN = 15;
-var actionsPanel = {
-  id: "actions",
-  title: "Actions",
-  async render(context2) {
-    const actions = await recentActions(context2.ledger, context2.readable, SHOWN);
-    if (actions.length === 0) return html`<p class="muted">Nobody has acted from a dashboard yet.</p>`;
-    return html`<div class="grid-scroll"><table class="actions"><thead><tr><th>at</th><th>who</th><th>what</th><th>state</th><th>message</th></tr></thead><tbody>
-${actions.map(
-      (a) => html`<tr class="action-${a.state}"><td>${timeTag(a.requestedAt)}</td><td>${a.actor}</td>
-<td>${a.action} ${a.service} in ${a.environment}${a.version ? ` to ${a.version}` : ""}${a.commit ? ` at ${a.commit.slice(0, 10)}` : ""}</td>
-<td>${a.state}</td><td>${a.message ?? ""}</td></tr>`
-    )}
-</tbody></table></div>`;
-  }
-};
-
-// src/ledger/actor.ts
-var ACTOR_MAX_LENGTH = 100;
-var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-function storedActor(value) {
-  if (typeof value !== "string") return null;
-  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
-  return text2 === "" ? null : text2;
-}
-
-// src/render/event-data.ts
-function dataString(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "string" ? value : void 0;
-}
-function dataNumber(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
-}
-function dataBoolean(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "boolean" ? value : void 0;
-}
-function dataStrings(event, key3) {
-  const value = event.data?.[key3];
-  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : void 0;
-}
-function dataVersion(event, key3) {
-  const value = event.data?.[key3];
-  return typeof value === "string" || value === null ? value : void 0;
-}
-function checkData(event) {
-  return {
-    check: dataString(event, "check") ?? "check",
-    status: dataString(event, "status") ?? (event.status === "ok" ? "pass" : "fail"),
-    value: dataNumber(event, "value"),
-    unit: dataString(event, "unit"),
-    max: dataNumber(event, "max"),
-    min: dataNumber(event, "min"),
-    slow: dataBoolean(event, "slow") ?? false,
-    metric: dataString(event, "metric") ?? "value"
-  };
-}
-
 // src/engine/redact.ts
 var URL_USERINFO = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#"'<>`]*@/g;
 function redactCredentials(text2) {
@@ -50024,6 +49905,139 @@ async function settled(emitted) {
   } catch (error62) {
     return error62 ?? new Error("the event could not be recorded");
   }
+}
+
+// src/release/run-starts.ts
+async function runStarts(ledger, runs) {
+  const starts = await Promise.all(runs.map((run2) => ledger.events({ runId: run2.runId, limit: 2 })));
+  return new Map(runs.map((run2, i) => [run2.runId, starts[i] ?? []]));
+}
+function runActionOf(starts) {
+  const started = starts.find((e) => e.kind === "run_started");
+  return started && startsRollback(started) ? "rollback" : "deploy";
+}
+async function withActions(ledger, runs) {
+  const starts = await runStarts(ledger, runs);
+  return runs.map((run2) => ({ ...run2, action: runActionOf(starts.get(run2.runId) ?? []) }));
+}
+
+// src/dashboard/read-model.ts
+var RECENT_RUNS = 200;
+async function environmentsOf(ledger, known, canRead) {
+  const pairs = /* @__PURE__ */ new Map();
+  const add = (service, environment) => pairs.set(JSON.stringify([service, environment]), { service, environment });
+  for (const k of known) for (const environment of k.environments) add(k.service, environment);
+  for (const run2 of await ledger.runs({ limit: RECENT_RUNS })) add(run2.service, run2.environment);
+  const allowed = /* @__PURE__ */ new Map();
+  const result = [];
+  for (const pair of pairs.values()) {
+    if (!allowed.has(pair.service)) allowed.set(pair.service, await canRead(pair.service));
+    if (allowed.get(pair.service)) result.push(pair);
+  }
+  return result;
+}
+async function environmentView(ledger, service, environment, now) {
+  const [runs, rollback, targets, locks, owner] = await Promise.all([
+    ledger.runs({ service, environment }),
+    ledgerRollback(ledger, service, environment),
+    ledger.targetStates(service, environment),
+    ledger.locks(now),
+    ledger.serviceOwner(service)
+  ]);
+  const repos = owner?.repos ?? [];
+  const queue = (await Promise.all(
+    repos.map(
+      (repo) => ledger.releases({ repo, environment, states: ["queued", ...ACTIVE_RELEASE_STATES] })
+    )
+  )).flat().filter((release) => release.service === null || release.service === service).toSorted((a, b) => a.requestedAt - b.requestedAt);
+  const liveRun = runs.find((run2) => run2.decision === "succeeded" && run2.version === rollback.live) ?? null;
+  return {
+    service,
+    environment,
+    live: rollback.live,
+    liveRun,
+    rollback: rollback.target,
+    targets,
+    holders: environmentHolders(locks, { service, environment, repos }),
+    queue,
+    running: await withActions(ledger, runsInProgress(runs))
+  };
+}
+async function activeRuns(ledger, environments) {
+  const lists = await Promise.all(
+    environments.map(
+      async ({ service, environment }) => runsInProgress(await ledger.runs({ service, environment, limit: 20 }))
+    )
+  );
+  return lists.flat().toSorted((a, b) => b.startedAt - a.startedAt);
+}
+async function completedRuns(ledger, readable, limit) {
+  const runs = await ledger.runs({ finished: true, limit: RECENT_RUNS });
+  return withActions(ledger, runs.filter((run2) => readable.has(run2.service)).slice(0, limit));
+}
+async function recentActions(ledger, readable, limit) {
+  return (await ledger.dashboardActions(limit * 4)).filter((a) => readable.has(a.service)).slice(0, limit);
+}
+
+// src/dashboard/panels/actions.ts
+var SHOWN = 15;
+var actionsPanel = {
+  id: "actions",
+  title: "Actions",
+  async render(context2) {
+    const actions = await recentActions(context2.ledger, context2.readable, SHOWN);
+    if (actions.length === 0) return html`<p class="muted">Nobody has acted from a dashboard yet.</p>`;
+    return html`<div class="grid-scroll"><table class="actions"><thead><tr><th>at</th><th>who</th><th>what</th><th>state</th><th>message</th></tr></thead><tbody>
+${actions.map(
+      (a) => html`<tr class="action-${a.state}"><td>${timeTag(a.requestedAt)}</td><td>${a.actor}</td>
+<td>${a.action} ${a.service} in ${a.environment}${a.version ? ` to ${a.version}` : ""}${a.commit ? ` at ${a.commit.slice(0, 10)}` : ""}</td>
+<td>${a.state}</td><td>${a.message ?? ""}</td></tr>`
+    )}
+</tbody></table></div>`;
+  }
+};
+
+// src/ledger/actor.ts
+var ACTOR_MAX_LENGTH = 100;
+var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+function storedActor(value) {
+  if (typeof value !== "string") return null;
+  const text2 = [...value.replace(CONTROL, "").trim()].slice(0, ACTOR_MAX_LENGTH).join("").trim();
+  return text2 === "" ? null : text2;
+}
+
+// src/render/event-data.ts
+function dataString(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "string" ? value : void 0;
+}
+function dataNumber(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
+}
+function dataBoolean(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "boolean" ? value : void 0;
+}
+function dataStrings(event, key3) {
+  const value = event.data?.[key3];
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : void 0;
+}
+function dataVersion(event, key3) {
+  const value = event.data?.[key3];
+  return typeof value === "string" || value === null ? value : void 0;
+}
+function checkData(event) {
+  return {
+    check: dataString(event, "check") ?? "check",
+    status: dataString(event, "status") ?? (event.status === "ok" ? "pass" : "fail"),
+    value: dataNumber(event, "value"),
+    unit: dataString(event, "unit"),
+    max: dataNumber(event, "max"),
+    min: dataNumber(event, "min"),
+    slow: dataBoolean(event, "slow") ?? false,
+    metric: dataString(event, "metric") ?? "value"
+  };
 }
 
 // src/engine/vocabulary.ts
@@ -50753,9 +50767,9 @@ var completedPanel = {
   async render(context2) {
     const runs = await completedRuns(context2.ledger, context2.readable, SHOWN2);
     if (runs.length === 0) return html`<p class="muted">No release has finished yet.</p>`;
-    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
+    return html`<div class="grid-scroll"><table class="completed"><thead><tr><th>finished</th><th>service</th><th>environment</th><th>action</th><th>version</th><th>result</th><th>took</th><th>by</th></tr></thead><tbody>
 ${runs.map(
-      (run2) => html`<tr class="decision-${run2.decision ?? ""}"><td>${timeTag(run2.finishedAt)}</td><td>${run2.service}</td><td>${run2.environment}</td>
+      (run2) => html`<tr class="decision-${run2.decision ?? ""}"><td>${timeTag(run2.finishedAt)}</td><td>${run2.service}</td><td>${run2.environment}</td><td>${run2.action}</td>
 <td><a href="${context2.basePath}/runs/${encodeURIComponent(run2.runId)}">${run2.version}</a></td>
 <td>${run2.decision ? decisionText(run2.decision) : "\u2013"}${run2.reasonCode ? html` <span class="muted">(${run2.reasonCode})</span>` : ""}</td><td>${run2.durationMs === null ? "\u2013" : elapsedText(run2.durationMs)}</td><td class="actor">${run2.actor ?? "\u2013"}</td></tr>`
     )}
@@ -50784,7 +50798,7 @@ async function card(view, context2) {
   return html`<section class="card env" data-service="${service}" data-environment="${environment}">
 <h3>${service} <span class="muted">in</span> ${environment}</h3>
 <p class="live">live <strong class="live-version">${view.live ?? "nothing yet"}</strong>${run2?.commit ? html` · <code>${run2.commit.slice(0, 12)}</code>` : ""}${run2 ? html` · ${timeTag(run2.finishedAt)}` : ""}${run2?.actor ? html` by <span class="actor">${run2.actor}</span>` : ""}</p>
-${view.running.map((r) => html`<p class="running">deploying <a href="${context2.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
+${view.running.map((r) => html`<p class="running">${r.action === "rollback" ? "rolling back to" : "deploying"} <a href="${context2.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ""} since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ""} since ${timeTag(h.lock.acquiredAt)}</p>`)}
 ${view.queue.map((r) => html`<p class="queue">${r.state === "queued" ? "queued" : r.state.replace("_", " ")}: ${r.kind} ${r.version ?? "the next version"}${r.requestedBy ? ` by ${r.requestedBy}` : ""}${r.pullRequest ? ` (#${r.pullRequest})` : ""} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
@@ -50792,7 +50806,7 @@ ${view.targets.map(
     (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
   )}
 </tbody></table></div>
-${canRollback ? view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
+${canRollback ? view.holders[0] ? html`<button type="button" disabled title="held (${view.holders[0].kind}) by ${view.holders[0].lock.holder}: a rollback waits until it is free">Roll back: held</button>` : view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
 </section>`;
 }
 
@@ -56623,6 +56637,11 @@ async function openLedger(location, cwd, sqlite = {}, { existing = false } = {})
   if (location === ":memory:") return SqliteLedger.open(location);
   return openSqlite(resolve2(cwd, location), sqlite, existing);
 }
+function sqliteFileOf(location, cwd) {
+  if (URL_SCHEME.test(location) || location === "github" || location === ":memory:" || location.trim() === "")
+    return void 0;
+  return resolve2(cwd, location);
+}
 function ledgerFileMissing(path2) {
   return statSync4(path2, { throwIfNoEntry: false }) === void 0;
 }
@@ -56813,10 +56832,14 @@ async function openProjectLedger(options, runtime, dir, missing = "create") {
 `);
     return openLedger(":memory:", dir);
   }
+  const named = chosen === void 0 ? void 0 : sqliteFileOf(chosen.location, dir);
+  const making = missing === "create" && named !== void 0 && ledgerFileMissing(named);
   try {
-    const existing = missing === "default" ? chosen !== void 0 : missing !== "create";
-    const ledger = await openLedger(chosen?.location, dir, {}, { existing });
+    const ledger = await openLedger(chosen?.location, dir, {}, { existing: missing !== "create" });
     if (creating) await adviseIgnoring(dir, runtime);
+    if (making)
+      runtime.stderr.write(`tranche: no ledger at ${named} yet (${chosen?.from}): made a new one
+`);
     return ledger;
   } catch (error62) {
     const from = chosen ? chosen.from : `the default ledger (${join5(dir, DEFAULT_LEDGER_PATH)})`;
@@ -69006,7 +69029,7 @@ var COMMITS = 15;
 async function dashboardCommand(options, runtime) {
   const port = parsePort(options.port);
   const project = existsSync4(resolve5(runtime.cwd, options.config)) ? await loadProject(options, runtime) : void 0;
-  const ledger = project ? await openProjectLedger(options, runtime, project.dir, "default") : await openProjectLedger(options, runtime, configDir(options, runtime), "existing");
+  const ledger = project ? await openProjectLedger(options, runtime, project.dir) : await openProjectLedger(options, runtime, configDir(options, runtime), "existing");
   const actor = actingName(void 0, runtime.env);
   const config2 = project?.loaded.config;
   const inFlight = /* @__PURE__ */ new Set();
@@ -69206,7 +69229,7 @@ async function historyCommand(options, runtime) {
       return found.map((run2) => {
         const events = starts.get(run2.runId) ?? [];
         const started = events.find((e) => e.kind === "run_started");
-        const action = started && startsRollback(started) ? "rollback" : "deploy";
+        const action = runActionOf(events);
         const dirty = started?.data?.dirty === true;
         const inventory = events.find((e) => e.kind === "inventory");
         return { ...run2, action, dirty, ...inventory ? { inventory: inventory.data?.components } : {} };
@@ -69251,10 +69274,6 @@ async function historyCommand(options, runtime) {
   if (inventories.length > 0) runtime.stdout.write(`${inventories.join("\n")}
 `);
   return 0;
-}
-async function runStarts(ledger, runs) {
-  const starts = await Promise.all(runs.map((run2) => ledger.events({ runId: run2.runId, limit: 2 })));
-  return new Map(runs.map((run2, i) => [run2.runId, starts[i] ?? []]));
 }
 function inventoryLine(inventory) {
   const components = Array.isArray(inventory) ? inventory : [];

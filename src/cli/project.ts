@@ -132,7 +132,8 @@ export async function openProjectLedger(
   try {
     const ledger = await openLedger(chosen?.location, dir, {}, { existing: missing !== 'create' });
     if (creating) await adviseIgnoring(dir, runtime);
-    if (making) runtime.stderr.write(`tranche: no ledger at ${named} yet (${chosen?.from}): made a new one\n`);
+    if (making)
+      runtime.stderr.write(`tranche: no ledger at ${named} yet (${chosen?.from}): made a new one\n`);
     return ledger;
   } catch (error) {
     const from = chosen ? chosen.from : `the default ledger (${join(dir, DEFAULT_LEDGER_PATH)})`;

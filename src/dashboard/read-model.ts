@@ -10,6 +10,7 @@ import { type DeployLockBlocker, environmentHolders } from '../release/deploy-lo
 import { runsInProgress } from '../release/deployment-records.ts';
 import type { Success } from '../release/live-version.ts';
 import { ledgerRollback } from '../release/rollback-target.ts';
+import { type RunAction, withActions } from '../release/run-starts.ts';
 
 /** What the page reads and writes in the ledger: the SQLite or PostgreSQL ledger has all of it. */
 export type DashboardLedger = Pick<
@@ -48,8 +49,8 @@ export interface EnvironmentView {
   holders: DeployLockBlocker[];
   /** The bot's releases of the service here that are queued or started, oldest first. */
   queue: ReleaseRecord[];
-  /** Runs still going, newest first. */
-  running: RunRecord[];
+  /** Runs still going, newest first, each a deploy or a rollback. */
+  running: (RunRecord & { action: RunAction })[];
 }
 
 /** How many runs the page reads to find services and completed releases. */
@@ -109,7 +110,7 @@ export async function environmentView(
     targets,
     holders: environmentHolders(locks, { service, environment, repos }),
     queue,
-    running: runsInProgress(runs),
+    running: await withActions(ledger, runsInProgress(runs)),
   };
 }
 
@@ -131,9 +132,9 @@ export async function completedRuns(
   ledger: DashboardLedger,
   readable: ReadonlySet<string>,
   limit: number,
-): Promise<RunRecord[]> {
+): Promise<(RunRecord & { action: RunAction })[]> {
   const runs = await ledger.runs({ finished: true, limit: RECENT_RUNS });
-  return runs.filter((run) => readable.has(run.service)).slice(0, limit);
+  return withActions(ledger, runs.filter((run) => readable.has(run.service)).slice(0, limit));
 }
 
 export async function recentActions(

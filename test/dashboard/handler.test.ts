@@ -18,6 +18,7 @@ import {
 } from '../../src/dashboard/host.ts';
 import { localAuth } from '../../src/dashboard/local-auth.ts';
 import { openLedger } from '../../src/ledger/open.ts';
+import { deployLockName } from '../../src/ledger/release-locks.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
 import { eventually } from '../support/eventually.ts';
 import { seedRun } from './seed.ts';
@@ -566,4 +567,43 @@ it('tells every open stream of a change in the ledger', async () => {
     'both streams to hear of the lock',
   );
   for (const req of requests) req.destroy();
+});
+
+describe('an environment a rollback is running in', () => {
+  beforeAll(async () => {
+    const at = Date.now();
+    const base = { runId: 'rb-1', service: 'cart', environment: 'production', version: '4.1' };
+    const data = { previousVersion: '4.2', commit: null, action: 'rollback', components: ['app'] };
+    await ledger.record({ ...base, seq: 1, at, kind: 'run_started', status: 'started', data });
+    await ledger.acquireLock(deployLockName('cart', 'production'), 'cli:rb-1', { ttlMs: 60_000 }, at);
+  });
+
+  it('says it rolls back, offers no rollback of its own while the run holds it, and lists the run as a rollback once done', async () => {
+    const page = await call(port, '/dashboard/', { headers: signedIn });
+    const card =
+      /<section class="card env" data-service="cart" data-environment="production">[\s\S]*?<\/section>/.exec(
+        page.body,
+      )?.[0] ?? '';
+    expect(card).toContain('<p class="running">rolling back to <a href="/dashboard/runs/rb-1">4.1</a>');
+    expect(card).toContain('>Roll back: held</button>');
+    expect(card).not.toContain('data-action="rollback"');
+    const at = Date.now();
+    const base = { runId: 'rb-1', service: 'cart', environment: 'production', version: '4.1' };
+    await ledger.record({
+      ...base,
+      seq: 2,
+      at,
+      kind: 'run_finished',
+      status: 'ok',
+      data: { decision: 'succeeded' },
+    });
+    const after = await call(port, '/dashboard/', { headers: signedIn });
+    const completed = /data-panel="completed">([\s\S]*?)<\/table>/.exec(after.body)?.[1] ?? '';
+    expect(completed).toMatch(
+      /<td>cart<\/td><td>production<\/td><td>rollback<\/td>\s*<td><a href="\/dashboard\/runs\/rb-1">4\.1<\/a>/,
+    );
+    expect(completed).toMatch(
+      /<td>shop<\/td><td>production<\/td><td>deploy<\/td>\s*<td><a href="\/dashboard\/runs\/r2">/,
+    );
+  });
 });

@@ -1,6 +1,5 @@
-import { startsRollback } from '../../engine/events.ts';
-import type { DeployEvent, InventorySpec } from '../../engine/ports.ts';
-import type { Ledger, RunRecord } from '../../ledger/types.ts';
+import type { InventorySpec } from '../../engine/ports.ts';
+import { runActionOf, runStarts } from '../../release/run-starts.ts';
 import { type CommonOptions, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
 import { isoTime, seconds, table } from '../table.ts';
@@ -35,7 +34,7 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
       return found.map((run) => {
         const events = starts.get(run.runId) ?? [];
         const started = events.find((e) => e.kind === 'run_started');
-        const action = started && startsRollback(started) ? 'rollback' : 'deploy';
+        const action = runActionOf(events);
         const dirty = started?.data?.dirty === true;
         const inventory = events.find((e) => e.kind === 'inventory');
         return { ...run, action, dirty, ...(inventory ? { inventory: inventory.data?.components } : {}) };
@@ -76,16 +75,6 @@ export async function historyCommand(options: HistoryOptions, runtime: Runtime):
   );
   if (inventories.length > 0) runtime.stdout.write(`${inventories.join('\n')}\n`);
   return 0;
-}
-
-/**
- * The first two events of each run: run_started (a deploy or a rollback, and whether it was deployed
- * from a work tree with uncommitted changes, --allow-dirty) and, when its targets came from an
- * inventory, the targets it gave.
- */
-async function runStarts(ledger: Ledger, runs: RunRecord[]): Promise<Map<string, DeployEvent[]>> {
-  const starts = await Promise.all(runs.map((run) => ledger.events({ runId: run.runId, limit: 2 })));
-  return new Map(runs.map((run, i) => [run.runId, starts[i] ?? []]));
 }
 
 /** `web: 7 target(s) from command ./inventory.sh` per component. */

@@ -24,7 +24,7 @@ async function card(view: EnvironmentView, context: PanelContext): Promise<Html>
   return html`<section class="card env" data-service="${service}" data-environment="${environment}">
 <h3>${service} <span class="muted">in</span> ${environment}</h3>
 <p class="live">live <strong class="live-version">${view.live ?? 'nothing yet'}</strong>${run?.commit ? html` · <code>${run.commit.slice(0, 12)}</code>` : ''}${run ? html` · ${timeTag(run.finishedAt)}` : ''}${run?.actor ? html` by <span class="actor">${run.actor}</span>` : ''}</p>
-${view.running.map((r) => html`<p class="running">deploying <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ''} since ${timeTag(r.startedAt)}</p>`)}
+${view.running.map((r) => html`<p class="running">${r.action === 'rollback' ? 'rolling back to' : 'deploying'} <a href="${context.basePath}/runs/${encodeURIComponent(r.runId)}">${r.version}</a>${r.actor ? html` by <span class="actor">${r.actor}</span>` : ''} since ${timeTag(r.startedAt)}</p>`)}
 ${view.holders.map((h) => html`<p class="hold">held (${h.kind}) by ${h.lock.holder}${h.lock.reason ? `: ${h.lock.reason}` : ''} since ${timeTag(h.lock.acquiredAt)}</p>`)}
 ${view.queue.map((r) => html`<p class="queue">${r.state === 'queued' ? 'queued' : r.state.replace('_', ' ')}: ${r.kind} ${r.version ?? 'the next version'}${r.requestedBy ? ` by ${r.requestedBy}` : ''}${r.pullRequest ? ` (#${r.pullRequest})` : ''} since ${timeTag(r.requestedAt)}</p>`)}
 <div class="grid-scroll"><table class="targets"><thead><tr><th>component</th><th>target</th><th>version</th><th>last good</th></tr></thead><tbody>
@@ -35,9 +35,11 @@ ${view.targets.map(
 </tbody></table></div>
 ${
   canRollback
-    ? view.rollback
-      ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>`
-      : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>`
+    ? view.holders[0]
+      ? html`<button type="button" disabled title="held (${view.holders[0].kind}) by ${view.holders[0].lock.holder}: a rollback waits until it is free">Roll back: held</button>`
+      : view.rollback
+        ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>`
+        : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>`
     : ''
 }
 </section>`;
