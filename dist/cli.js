@@ -59354,6 +59354,16 @@ async function recordDeadRun(ledger, runId, pid, killed) {
   await ledger.record(finished);
   return touched;
 }
+async function runGone(ledger, run2, now) {
+  const lease = (await ledger.locks(now)).find(
+    (lock) => lock.name === deployLockName(run2.service, run2.environment) && lock.holder.endsWith(`:${run2.runId}`)
+  );
+  if (!lease) return "it holds no lease on its environment any more";
+  const { host, pid } = lease.data ?? {};
+  if (host === hostname3() && typeof pid === "number" && !processAlive(pid))
+    return `its process (pid ${pid}) on this host is gone`;
+  return void 0;
+}
 function processAlive(pid) {
   try {
     process.kill(pid, 0);
@@ -69885,6 +69895,7 @@ var SeqCursor = class {
 };
 async function followRun(ledger, runId, reporter, options) {
   const cursor = new SeqCursor();
+  let goneWhy;
   while (!options.signal?.aborted) {
     const page = await ledger.events({ runId, afterSeq: cursor.last, limit: PAGE });
     const ready = cursor.take(page, options.clock.now());
@@ -69895,6 +69906,9 @@ async function followRun(ledger, runId, reporter, options) {
         return { decision, finished: true };
       }
     }
+    if (goneWhy !== void 0 && page.length === 0) return { decision: null, finished: false, gone: goneWhy };
+    if (page.length === 0 && options.gone) goneWhy = await options.gone();
+    if (goneWhy !== void 0) continue;
     if (page.length < PAGE || ready.length < page.length)
       await options.clock.sleep(options.pollMs, options.signal);
   }
@@ -69926,9 +69940,15 @@ async function tailCommand(options, runtime) {
         const outcome = await followRun(ledger, run2.runId, reporter, {
           clock: systemClock,
           pollMs,
-          signal: controller.signal
+          signal: controller.signal,
+          gone: () => runGone(ledger, run2, systemClock.now())
         });
-        if (!outcome.finished) progress.write(`stopped following run ${run2.runId}; it goes on
+        if (outcome.gone !== void 0)
+          progress.write(
+            `run ${run2.runId} died without finishing (${outcome.gone}); the next deploy or rollback of ${run2.environment} records its end and takes over its targets
+`
+          );
+        else if (!outcome.finished) progress.write(`stopped following run ${run2.runId}; it goes on
 `);
         return outcome.decision === "succeeded" ? 0 : 1;
       } finally {

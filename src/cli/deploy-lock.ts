@@ -138,6 +138,28 @@ async function recordDeadRun(ledger: Ledger, runId: string, pid: number, killed:
   return touched;
 }
 
+/**
+ * Why a run that has not finished will not go on, or undefined while it may: a live run holds its
+ * environment's lease (it renews it), so a run whose lease is gone, or whose lease names a process
+ * on this host that is gone, died without its terminal record. The next deploy or rollback there
+ * records its end and takes over.
+ */
+export async function runGone(
+  ledger: Pick<Ledger, 'locks'>,
+  run: { runId: string; service: string; environment: string },
+  now: number,
+): Promise<string | undefined> {
+  const lease = (await ledger.locks(now)).find(
+    (lock) =>
+      lock.name === deployLockName(run.service, run.environment) && lock.holder.endsWith(`:${run.runId}`),
+  );
+  if (!lease) return 'it holds no lease on its environment any more';
+  const { host, pid } = lease.data ?? {};
+  if (host === hostname() && typeof pid === 'number' && !processAlive(pid))
+    return `its process (pid ${pid}) on this host is gone`;
+  return undefined;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

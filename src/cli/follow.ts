@@ -40,9 +40,11 @@ export class SeqCursor {
 }
 
 export interface FollowOutcome {
-  /** The run's decision, or null if following stopped (the signal) before run_finished. */
+  /** The run's decision, or null if following stopped (the signal, or the run gone) before run_finished. */
   decision: RunDecision | null;
   finished: boolean;
+  /** Why the run will not finish (its process died), when that stopped following. */
+  gone?: string | undefined;
 }
 
 /** Shows the run's events as they are recorded until run_finished, or until `signal` aborts. */
@@ -50,9 +52,16 @@ export async function followRun(
   ledger: Ledger,
   runId: string,
   reporter: Reporter,
-  options: { clock: Clock; pollMs: number; signal?: AbortSignal },
+  options: {
+    clock: Clock;
+    pollMs: number;
+    signal?: AbortSignal;
+    /** Asked when a poll finds nothing new: why the run will not go on, or undefined while it may. */
+    gone?: () => Promise<string | undefined>;
+  },
 ): Promise<FollowOutcome> {
   const cursor = new SeqCursor();
+  let goneWhy: string | undefined;
   while (!options.signal?.aborted) {
     const page = await ledger.events({ runId, afterSeq: cursor.last, limit: PAGE });
     const ready = cursor.take(page, options.clock.now());
@@ -63,6 +72,10 @@ export async function followRun(
         return { decision, finished: true };
       }
     }
+    // Gone before this poll read the events, with none after them: nothing more will come.
+    if (goneWhy !== undefined && page.length === 0) return { decision: null, finished: false, gone: goneWhy };
+    if (page.length === 0 && options.gone) goneWhy = await options.gone();
+    if (goneWhy !== undefined) continue;
     // A full page shown in full: more may be waiting already.
     if (page.length < PAGE || ready.length < page.length)
       await options.clock.sleep(options.pollMs, options.signal);

@@ -93,6 +93,38 @@ for (const backend of LEDGER_BACKENDS) {
       expect(lines.at(-1)).toMatch(/shop 3\.1 → staging: succeeded \(all_batches_healthy\)/);
     });
 
+    it('stops following, exit 1, when the run it follows dies without finishing (SIGKILL)', {
+      timeout: TAIL_TIMEOUT,
+    }, async () => {
+      const f = await fixture();
+      const deployProcess = f.start('deploy');
+      const deploy = collect(deployProcess);
+      const runId = await eventually(
+        () => withLedgerAt(f.ledger, async (l) => (await l.runs({ finished: false }))[0]?.runId),
+        'the deploy to start its run',
+      );
+      const tailProcess = f.start('tail', '--poll', '50ms');
+      let seen = '';
+      tailProcess.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+      });
+      const tail = collect(tailProcess);
+      await eventually(
+        async () => (/: started \(/.test(seen) ? true : undefined),
+        'tail to show run_started',
+      );
+      deployProcess.kill('SIGKILL');
+      await deploy;
+      const { code, stdout } = await tail;
+      writeFileSync(f.path('go'), ''); // lets the orphaned deploy command end
+      expect(code).toBe(1);
+      expect(stdout.trimEnd().split('\n').at(-1)).toMatch(
+        new RegExp(
+          `^run ${runId} died without finishing \\(its process \\(pid \\d+\\) on this host is gone\\); the next deploy or rollback of staging records its end and takes over its targets$`,
+        ),
+      );
+    });
+
     it('exits 1 when the run it follows is rolled back', { timeout: TAIL_TIMEOUT }, async () => {
       const f = await fixture({ 'fail-on-s-1': '' });
       const { deploy, tail } = await deployAndTail(f);

@@ -3,6 +3,7 @@ import type { Reporter } from '../../engine/ports.ts';
 import type { Ledger, RunRecord } from '../../ledger/types.ts';
 import { runsInProgress } from '../../release/deployment-records.ts';
 import { createReporter, isCi } from '../../render/progress.ts';
+import { runGone } from '../deploy-lock.ts';
 import { followRun } from '../follow.ts';
 import { type CommonOptions, chooseEnvironment, configDir, loadProject, withLedger } from '../project.ts';
 import { type Runtime, UsageError } from '../runtime.ts';
@@ -46,8 +47,13 @@ export async function tailCommand(options: TailOptions, runtime: Runtime): Promi
           clock: systemClock,
           pollMs,
           signal: controller.signal,
+          gone: () => runGone(ledger, run, systemClock.now()),
         });
-        if (!outcome.finished) progress.write(`stopped following run ${run.runId}; it goes on\n`);
+        if (outcome.gone !== undefined)
+          progress.write(
+            `run ${run.runId} died without finishing (${outcome.gone}); the next deploy or rollback of ${run.environment} records its end and takes over its targets\n`,
+          );
+        else if (!outcome.finished) progress.write(`stopped following run ${run.runId}; it goes on\n`);
         return outcome.decision === 'succeeded' ? 0 : 1;
       } finally {
         for (const undo of unsubscribe) undo();
