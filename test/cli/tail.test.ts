@@ -55,9 +55,8 @@ for (const backend of LEDGER_BACKENDS) {
       return { ...p, ledger, cli, start };
     }
 
-    /** Starts a deploy held at its first target, and tail once the run is in the ledger. */
-    async function deployAndTail(f: Awaited<ReturnType<typeof fixture>>) {
-      const deploy = collect(f.start('deploy'));
+    /** Starts tail once a run is in the ledger, and waits until it has shown the run's start. */
+    async function tailStarted(f: Awaited<ReturnType<typeof fixture>>) {
       const runId = await eventually(
         () => withLedgerAt(f.ledger, async (l) => (await l.runs({ finished: false }))[0]?.runId),
         'the deploy to start its run',
@@ -72,8 +71,15 @@ for (const backend of LEDGER_BACKENDS) {
         async () => (/: started \(/.test(seen) ? true : undefined),
         'tail to show run_started',
       );
+      return { runId, tail, seen: () => seen };
+    }
+
+    /** Starts a deploy held at its first target, and tail once the run is in the ledger. */
+    async function deployAndTail(f: Awaited<ReturnType<typeof fixture>>) {
+      const deploy = collect(f.start('deploy'));
+      const { runId, tail, seen } = await tailStarted(f);
       // Only now does the deploy get past its first target: what follows, tail sees as it is written.
-      const seenBeforeGo = seen;
+      const seenBeforeGo = seen();
       writeFileSync(f.path('go'), '');
       return { runId, deploy: await deploy, tail: await tail, seenBeforeGo };
     }
@@ -99,20 +105,7 @@ for (const backend of LEDGER_BACKENDS) {
       const f = await fixture();
       const deployProcess = f.start('deploy');
       const deploy = collect(deployProcess);
-      const runId = await eventually(
-        () => withLedgerAt(f.ledger, async (l) => (await l.runs({ finished: false }))[0]?.runId),
-        'the deploy to start its run',
-      );
-      const tailProcess = f.start('tail', '--poll', '50ms');
-      let seen = '';
-      tailProcess.stdout?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-      });
-      const tail = collect(tailProcess);
-      await eventually(
-        async () => (/: started \(/.test(seen) ? true : undefined),
-        'tail to show run_started',
-      );
+      const { runId, tail } = await tailStarted(f);
       deployProcess.kill('SIGKILL');
       await deploy;
       const { code, stdout } = await tail;
