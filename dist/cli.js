@@ -60374,7 +60374,7 @@ function batches(result) {
 }
 function rollbacks(result) {
   if (result.rolledBack.length === 0) {
-    return result.decision === "halted" ? ["Rolled back", "  nothing: onFailure is halt, deployed targets stay"] : [];
+    return result.decision === "halted" ? ["Rolled back", "  nothing: the run halted, and the targets it deployed stay where they are"] : [];
   }
   const rows2 = [["component", "target", "version", "status"]];
   for (const r of result.rolledBack) {
@@ -68553,11 +68553,17 @@ function createOctokitClient(token2, options) {
 }
 
 // src/cli/commands/report-result.ts
-function report(result, options, runtime) {
+function report(result, options, runtime, run2 = { action: "deploy" }) {
   if (options.json) runtime.stdout.write(`${JSON.stringify(result, null, 2)}
 `);
   else runtime.stdout.write(`${renderSummary(result)}
 `);
+  if (run2.action === "rollback" && result.decision !== "succeeded") {
+    runtime.stderr.write(
+      `tranche: the rollback to ${result.version} stopped part way (${result.decision}): targets it did not reach stay where they were; \`tranche rollback -e ${result.environment} --to ${result.version}\` finishes it
+`
+    );
+  }
   const stuck = result.rolledBack.filter((r) => r.status === "failed");
   if (stuck.length === 0) return;
   const where = stuck.map((r) => `${r.component}/${r.target} (on ${r.from}, good ${r.to})`).join(", ");
@@ -68829,7 +68835,7 @@ async function rollBackLocally(options, runtime, project, who, notifier) {
         notices: cliRunNotices(notifier, runtime, actor),
         previousVersion
       });
-      report(result, options, runtime);
+      report(result, options, runtime, { action: "rollback" });
       return result.decision === "succeeded" ? 0 : 1;
     }),
     "read"

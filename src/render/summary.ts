@@ -65,7 +65,7 @@ function batches(result: DeployResult): string[] {
 function rollbacks(result: DeployResult): string[] {
   if (result.rolledBack.length === 0) {
     return result.decision === 'halted'
-      ? ['Rolled back', '  nothing: onFailure is halt, deployed targets stay']
+      ? ['Rolled back', '  nothing: the run halted, and the targets it deployed stay where they are']
       : [];
   }
   const rows = [['component', 'target', 'version', 'status']];

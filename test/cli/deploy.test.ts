@@ -141,9 +141,18 @@ printf '%s\\n' "$TRANCHE_VERSION" > "state/$TRANCHE_TARGET"
         'tranche: not back on their good version: app/t-2 (on 1.2, good 1.1); mend what failed, then `tranche rollback -e prod` puts the environment back on its live version',
       );
       expect(f.versionOf('t-2')).toBe('1.2');
-      rmSync(f.path('no-rollback-t-2'));
       rmSync(f.path('bad-targets'));
-      const rollback = await runCli(['rollback', '--json'], { cwd: f.dir });
+      // Still failing there: the rollback stops at t-2, and says how to finish it.
+      const stopped = await runCli(['rollback'], { cwd: f.dir });
+      expect(stopped.code).toBe(1);
+      expect(stopped.stdout).toContain(
+        'nothing: the run halted, and the targets it deployed stay where they are',
+      );
+      expect(stopped.stderr).toContain(
+        'tranche: the rollback to 1.1 stopped part way (halted): targets it did not reach stay where they were; `tranche rollback -e prod --to 1.1` finishes it',
+      );
+      rmSync(f.path('no-rollback-t-2'));
+      const rollback = await runCli(['rollback', '--to', '1.1', '--json'], { cwd: f.dir });
       expect(rollback.code, rollback.stderr).toBe(0);
       expect(JSON.parse(rollback.stdout)).toMatchObject({ version: '1.1', decision: 'succeeded' });
       expect(['t-1', 't-2', 't-3', 't-4', 't-5', 't-6'].map(f.versionOf)).toEqual(Array(6).fill('1.1'));

@@ -108,7 +108,9 @@ describe('renderSummary', () => {
   describe('for a halted deploy', () => {
     it('says that nothing was rolled back and why', () => {
       const text = renderSummary({ ...succeeded(), decision: 'halted', reasonCode: 'deploy_command_failed' });
-      expect(text).toContain('Rolled back\n  nothing: onFailure is halt, deployed targets stay');
+      expect(text).toContain(
+        'Rolled back\n  nothing: the run halted, and the targets it deployed stay where they are',
+      );
     });
   });
 

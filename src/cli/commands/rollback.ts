@@ -111,7 +111,7 @@ async function rollBackLocally(
           notices: cliRunNotices(notifier, runtime, actor),
           previousVersion,
         });
-        report(result, options, runtime);
+        report(result, options, runtime, { action: 'rollback' });
         return result.decision === 'succeeded' ? 0 : 1;
       }),
     'read',
