@@ -72997,7 +72997,11 @@ data: ${JSON.stringify(payload)}
     if (action) return act(req, res, viewer, action);
     if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, "only GET here");
     if (path8 === "/") return page2(res, viewer);
-    if (path8 === "/events") return events(req, res, viewer, url2);
+    if (path8 === "/events") {
+      const runId = url2.searchParams.get("run");
+      if (runId !== null) await runPicture(viewer, runId, 0);
+      return events(req, res, viewer, url2);
+    }
     const run3 = /^\/runs\/([^/]+)$/.exec(path8)?.[1];
     if (run3 !== void 0) return runPage(res, viewer, runIdOf(run3), url2);
     throw new HttpError(404, "not found");

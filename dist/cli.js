@@ -51446,7 +51446,11 @@ data: ${JSON.stringify(payload)}
     if (action) return act(req, res, viewer, action);
     if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, "only GET here");
     if (path2 === "/") return page(res, viewer);
-    if (path2 === "/events") return events(req, res, viewer, url2);
+    if (path2 === "/events") {
+      const runId = url2.searchParams.get("run");
+      if (runId !== null) await runPicture(viewer, runId, 0);
+      return events(req, res, viewer, url2);
+    }
     const run2 = /^\/runs\/([^/]+)$/.exec(path2)?.[1];
     if (run2 !== void 0) return runPage(res, viewer, runIdOf(run2), url2);
     throw new HttpError(404, "not found");
@@ -68745,9 +68749,19 @@ async function execute(spec, ledger, options, runtime, commands) {
   const reporter = createReporter(progress, { ci: isCi(runtime.env.CI) });
   const notices = commands.notices;
   const unsubscribe = runtime.onSignal((signal) => {
-    if (controller.signal.aborted) return;
-    progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure
-`);
+    if (controller.signal.aborted) {
+      progress.write(
+        `received ${signal} again: still stopping; a rollback under way runs to its end (SIGKILL would leave targets half-deployed)
+`
+      );
+      return;
+    }
+    progress.write(
+      spec.action === "rollback" ? `received ${signal}: stopping the rollback; targets it has not reached stay where they are
+` : spec.onFailure === "halt" ? `received ${signal}: stopping; onFailure is halt, so deployed targets stay where they are
+` : `received ${signal}: stopping, then rolling back touched targets per onFailure
+`
+    );
     controller.abort();
   });
   try {
@@ -70444,10 +70458,10 @@ function buildProgram(runtime, setExit) {
     if (found !== void 0)
       action.setOptionValueWithSource("config", relative3(runtime.cwd, found), "default");
   });
-  const command = (name2, description, handler2) => {
+  const command = (name2, description, handler2, options = "all") => {
     const sub = program2.command(name2).description(description);
-    common(sub);
-    sub.action(async (options) => setExit(await handler2(options, runtime)));
+    common(sub, options);
+    sub.action(async (options2) => setExit(await handler2(options2, runtime)));
     return sub;
   };
   command("plan", "print the batches a deploy would run, and run nothing", planCommand);
@@ -70467,7 +70481,9 @@ function buildProgram(runtime, setExit) {
   command(
     "dashboard",
     "serve the deployment manager page on 127.0.0.1, behind a secret in the URL it prints",
-    dashboardCommand
+    dashboardCommand,
+    // The page shows every environment, as a page.
+    "config and ledger"
   ).option("--port <n>", "the port (default: a free one)");
   command("stats", "stage timing: count, min, median, p95 and max per stage", statsCommand);
   command("tail", "follow a run\u2019s events live from the ledger until it finishes", tailCommand).option("--run <id>", "the run to follow (default: the environment\u2019s newest unfinished run)").option("--poll <duration>", "how often to look for new events", "1s");
@@ -70505,16 +70521,18 @@ function buildProgram(runtime, setExit) {
   next.action(async (options) => setExit(await versionNextCommand(options, runtime)));
   return program2;
 }
-function common(command) {
-  return command.exitOverride().addOption(
+function common(command, only = "all") {
+  command.exitOverride().addOption(
     new Option("-c, --config <file>", "the config file").default(
       DEFAULT_CONFIG_FILE,
       "the nearest tranche.yml from here up to the repository root, where .github/tranche.yml comes first"
     )
-  ).option("-e, --environment <name>", "the environment (default: the only one defined)").option(
+  ).option(
     "--ledger <path|url>",
     "the ledger: a SQLite file (default .tranche/ledger.db beside the config, or at the repository root for .github/tranche.yml) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL"
-  ).option("--json", "print one JSON object instead of text");
+  );
+  if (only === "config and ledger") return command;
+  return command.option("-e, --environment <name>", "the environment (default: the only one defined)").option("--json", "print one JSON object instead of text");
 }
 function reportError(error62, runtime) {
   if (error62 instanceof CommanderError) {

@@ -70,9 +70,14 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
       if (found !== undefined)
         action.setOptionValueWithSource('config', relative(runtime.cwd, found), 'default');
     });
-  const command = (name: string, description: string, handler: Handler): Command => {
+  const command = (
+    name: string,
+    description: string,
+    handler: Handler,
+    options: Parameters<typeof common>[1] = 'all',
+  ): Command => {
     const sub = program.command(name).description(description);
-    common(sub);
+    common(sub, options);
     sub.action(async (options: unknown) => setExit(await handler(options, runtime)));
     return sub;
   };
@@ -106,6 +111,8 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
     'dashboard',
     'serve the deployment manager page on 127.0.0.1, behind a secret in the URL it prints',
     dashboardCommand,
+    // The page shows every environment, as a page.
+    'config and ledger',
   ).option('--port <n>', 'the port (default: a free one)');
   command('stats', 'stage timing: count, min, median, p95 and max per stage', statsCommand);
   command('tail', 'follow a run’s events live from the ledger until it finishes', tailCommand)
@@ -184,8 +191,9 @@ function buildProgram(runtime: Runtime, setExit: (code: number) => void): Comman
   return program;
 }
 
-function common(command: Command): Command {
-  return command
+/** The options every command takes; `only` leaves out -e and --json for one that has no use for them. */
+function common(command: Command, only: 'all' | 'config and ledger' = 'all'): Command {
+  command
     .exitOverride()
     .addOption(
       new Option('-c, --config <file>', 'the config file').default(
@@ -193,11 +201,13 @@ function common(command: Command): Command {
         'the nearest tranche.yml from here up to the repository root, where .github/tranche.yml comes first',
       ),
     )
-    .option('-e, --environment <name>', 'the environment (default: the only one defined)')
     .option(
       '--ledger <path|url>',
       'the ledger: a SQLite file (default .tranche/ledger.db beside the config, or at the repository root for .github/tranche.yml) or a postgres:// URL; env TRANCHE_LEDGER, DATABASE_URL',
-    )
+    );
+  if (only === 'config and ledger') return command;
+  return command
+    .option('-e, --environment <name>', 'the environment (default: the only one defined)')
     .option('--json', 'print one JSON object instead of text');
 }
 

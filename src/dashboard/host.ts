@@ -378,7 +378,12 @@ ${panels.map(
     if (action) return act(req, res, viewer, action);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'only GET here');
     if (path === '/') return page(res, viewer);
-    if (path === '/events') return events(req, res, viewer, url);
+    if (path === '/events') {
+      // A run's stream is for a run the viewer may see: anything else is a 404 now, not silence later.
+      const runId = url.searchParams.get('run');
+      if (runId !== null) await runPicture(viewer, runId, 0);
+      return events(req, res, viewer, url);
+    }
     const run = /^\/runs\/([^/]+)$/.exec(path)?.[1];
     if (run !== undefined) return runPage(res, viewer, runIdOf(run), url);
     throw new HttpError(404, 'not found');

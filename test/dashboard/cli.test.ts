@@ -134,7 +134,7 @@ describe('tranche dashboard', () => {
   );
 
   it(
-    'names --port when it is not a port',
+    'names --port when it is not a port, and refuses options it has no use for',
     async () => {
       const dir = project({});
       dirs.push(dir);
@@ -144,7 +144,13 @@ describe('tranche dashboard', () => {
       );
       expect(code).toBe(2);
       expect(stderr).toContain('--port http');
+      // The page shows every environment, and is no JSON: options that would do nothing are refused.
+      for (const option of [['--json'], ['-e', 'prod']]) {
+        const refused = await runCli(['dashboard', ...option], { cwd: dir.dir });
+        expect([option, refused.code]).toEqual([option, 2]);
+        expect(refused.stderr).toContain(`unknown option '${option[0]}'`);
+      }
     },
-    timeoutFor({ nodes: 1 }),
+    timeoutFor({ nodes: 3 }),
   );
 });

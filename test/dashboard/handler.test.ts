@@ -408,6 +408,13 @@ describe('actions', () => {
     expect(await ledger.dashboardActions(100)).toHaveLength(before);
   });
 
+  it('answers 404 for the event stream of a run it does not have, or may not show', async () => {
+    for (const run of ['no-such-run', 'r5']) {
+      const reply = await call(port, `/dashboard/events?run=${run}`, { headers: signedIn });
+      expect([run, reply.status]).toEqual([run, 404]);
+    }
+  });
+
   it('refuses an action by GET', async () => {
     const reply = await call(port, '/dashboard/actions/rollback?service=shop&environment=production', {
       headers: signedIn,

@@ -181,8 +181,20 @@ export async function execute(
   const reporter: Reporter & { finish?: () => void } = createReporter(progress, { ci: isCi(runtime.env.CI) });
   const notices = commands.notices;
   const unsubscribe = runtime.onSignal((signal) => {
-    if (controller.signal.aborted) return;
-    progress.write(`received ${signal}: stopping, then rolling back touched targets per onFailure\n`);
+    if (controller.signal.aborted) {
+      // Stopping is under way; a rollback is not cut short (it is what stopping asks for).
+      progress.write(
+        `received ${signal} again: still stopping; a rollback under way runs to its end (SIGKILL would leave targets half-deployed)\n`,
+      );
+      return;
+    }
+    progress.write(
+      spec.action === 'rollback'
+        ? `received ${signal}: stopping the rollback; targets it has not reached stay where they are\n`
+        : spec.onFailure === 'halt'
+          ? `received ${signal}: stopping; onFailure is halt, so deployed targets stay where they are\n`
+          : `received ${signal}: stopping, then rolling back touched targets per onFailure\n`,
+    );
     controller.abort();
   });
   try {
