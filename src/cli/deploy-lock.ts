@@ -12,7 +12,7 @@
 import { hostname } from 'node:os';
 import { systemClock } from '../engine/clock.ts';
 import type { ComponentSpec, DeployEvent } from '../engine/ports.ts';
-import { killLeftovers, RunProcessRecord } from '../exec/run-processes.ts';
+import { killLeftovers, RunProcessRecord, runRecordExists } from '../exec/run-processes.ts';
 import { deployLockName } from '../ledger/release-locks.ts';
 import type { Ledger, LockRecord } from '../ledger/types.ts';
 import {
@@ -131,7 +131,7 @@ async function recordDeadRun(ledger: Ledger, runId: string, pid: number, killed:
       `the run's process (pid ${pid}) died before the run ended; the next run on the host killed the ` +
       `${killed} command group(s) it left running and takes over the targets it touched` +
       (touched.length > 0 ? ` (${touched.join(', ')})` : '') +
-      ': it deploys them, or puts them back on their good version if it fails first',
+      ': it deploys them, or, failing first, puts them back on their good version (unless it halts: onFailure halt, or a rollback)',
     data: { decision: 'halted', touched },
   };
   await ledger.record(finished);
@@ -139,10 +139,10 @@ async function recordDeadRun(ledger: Ledger, runId: string, pid: number, killed:
 }
 
 /**
- * Why a run that has not finished will not go on, or undefined while it may: a live run holds its
- * environment's lease (it renews it), so a run whose lease is gone, or whose lease names a process
- * on this host that is gone, died without its terminal record. The next deploy or rollback there
- * records its end and takes over.
+ * Why a run that has not finished will not go on, or undefined while it may: its lease names a
+ * process on this machine that is gone, and the run's record of its commands is on this machine
+ * too (a container sharing the host's name has a process table and a temp directory of its own).
+ * A run elsewhere, or one whose lease lapsed, is not judged: it may be paused, or its clock ahead.
  */
 export async function runGone(
   ledger: Pick<Ledger, 'locks'>,
@@ -153,11 +153,9 @@ export async function runGone(
     (lock) =>
       lock.name === deployLockName(run.service, run.environment) && lock.holder.endsWith(`:${run.runId}`),
   );
-  if (!lease) return 'it holds no lease on its environment any more';
-  const { host, pid } = lease.data ?? {};
-  if (host === hostname() && typeof pid === 'number' && !processAlive(pid))
-    return `its process (pid ${pid}) on this host is gone`;
-  return undefined;
+  const { host, pid } = lease?.data ?? {};
+  if (host !== hostname() || typeof pid !== 'number' || !runRecordExists(run.runId)) return undefined;
+  return processAlive(pid) ? undefined : `its process (pid ${pid}) on this host is gone`;
 }
 
 function processAlive(pid: number): boolean {

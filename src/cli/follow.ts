@@ -72,10 +72,15 @@ export async function followRun(
         return { decision, finished: true };
       }
     }
-    // Gone before this poll read the events, with none after them: nothing more will come.
+    // Gone before this poll read the events, with none after them: nothing more will come. Events
+    // after it say otherwise, and it is asked again when the run is quiet.
     if (goneWhy !== undefined && page.length === 0) return { decision: null, finished: false, gone: goneWhy };
-    if (page.length === 0 && options.gone) goneWhy = await options.gone();
-    if (goneWhy !== undefined) continue;
+    goneWhy = undefined;
+    if (page.length === 0 && options.gone) {
+      goneWhy = await options.gone();
+      // One more look at once: an end recorded just before the process went is shown, not lost.
+      if (goneWhy !== undefined) continue;
+    }
     // A full page shown in full: more may be waiting already.
     if (page.length < PAGE || ready.length < page.length)
       await options.clock.sleep(options.pollMs, options.signal);

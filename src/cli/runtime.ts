@@ -22,6 +22,8 @@ export interface Runtime {
 export function processRuntime(): Runtime {
   const closedHandlers = new Set<() => void>();
   // SIGHUP: the terminal closed or the SSH session dropped; a run stops and rolls back as on Ctrl-C.
+  // Node sets SIGHUP back to its default (death) at start even under nohup, so handling it only
+  // ever replaces dying mid-run with stopping cleanly; `setsid` detaches a run from the session.
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   return {
     cwd: process.cwd(),

@@ -7,7 +7,7 @@
  * a command that started in the instant before the run wrote its group down (the run killed just
  * then) is found by its TRANCHE_RUN_ID all the same.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +46,11 @@ export class RunProcessRecord {
   #write(): void {
     writeFileSync(this.#file, [...this.#groups].map((pgid) => `${pgid}\n`).join(''));
   }
+}
+
+/** Whether `runId` ran a command on this machine that its process has not closed the record of. */
+export function runRecordExists(runId: string, dir: string = defaultRecordDir()): boolean {
+  return existsSync(recordFile(dir, runId));
 }
 
 /** What was done about a dead run's commands. */

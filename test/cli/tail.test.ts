@@ -113,7 +113,7 @@ for (const backend of LEDGER_BACKENDS) {
       expect(code).toBe(1);
       expect(stdout.trimEnd().split('\n').at(-1)).toMatch(
         new RegExp(
-          `^run ${runId} died without finishing \\(its process \\(pid \\d+\\) on this host is gone\\); the next deploy or rollback of staging records its end and takes over its targets$`,
+          `^run ${runId} died without finishing \\(its process \\(pid \\d+\\) on this host is gone\\); the next deploy or rollback of staging on this host records its end and takes over its targets$`,
         ),
       );
     });

@@ -51,7 +51,7 @@ export async function tailCommand(options: TailOptions, runtime: Runtime): Promi
         });
         if (outcome.gone !== undefined)
           progress.write(
-            `run ${run.runId} died without finishing (${outcome.gone}); the next deploy or rollback of ${run.environment} records its end and takes over its targets\n`,
+            `run ${run.runId} died without finishing (${outcome.gone}); the next deploy or rollback of ${run.environment} on this host records its end and takes over its targets\n`,
           );
         else if (!outcome.finished) progress.write(`stopped following run ${run.runId}; it goes on\n`);
         return outcome.decision === 'succeeded' ? 0 : 1;
