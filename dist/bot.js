@@ -71428,243 +71428,6 @@ function deploymentLogger(log) {
 // src/dashboard/host.ts
 import { timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 
-// src/dashboard/assets.ts
-var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--muted:#6e7781;--line:#d0d7de;--bg2:#f6f8fa}
-@media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
-*{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
-header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
-header.top h1{font-size:1.2rem;margin:0}form.sign-out{display:inline;margin:0 0 0 8px}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
-h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
-.muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
-.card,.run{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:var(--bg2)}
-.run{margin-bottom:12px}.run header{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
-.grid-scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid var(--line);vertical-align:top}
-tr.stray td{color:var(--warn)}code{font-size:.9em}
-button{font:inherit;padding:6px 12px;border-radius:6px;border:1px solid var(--line);cursor:pointer;min-height:36px}
-button.danger{background:var(--bad);color:#fff;border-color:var(--bad)}button[disabled]{opacity:.5;cursor:default}
-.badge{display:inline-block;padding:0 8px;border-radius:10px;border:1px solid var(--line);font-size:.85em}
-.state-succeeded,.verdict-good{color:var(--ok);border-color:var(--ok)}.state-rolled-back,.state-halted,.state-cancelled,.state-rolling-back,.verdict-bad{color:var(--bad);border-color:var(--bad)}
-.batch{display:inline-flex;flex-wrap:wrap;gap:4px;align-items:center;border:1px solid var(--line);border-radius:6px;padding:3px;margin:2px}
-.batch-running{border-color:var(--warn)}.batch-ok{border-color:var(--ok)}.batch-failed{border-color:var(--bad)}
-.batch-no{font-weight:600;padding:0 4px}
-.target{display:inline-flex;flex-direction:column;padding:1px 6px;border-radius:4px;border:1px solid var(--line);font-size:.85em}
-.target small{font-size:.75em;color:var(--muted)}
-.phase-healthy,.phase-deployed,.phase-rolled_back{border-color:var(--ok)}.phase-unhealthy,.phase-failed,.phase-rollback_failed{border-color:var(--bad);color:var(--bad)}
-.phase-deploying,.phase-rolling_back{border-color:var(--warn)}
-.checks{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:8px}
-figure.check{margin:0}figure.check.bad figcaption{color:var(--bad)}
-svg.chart{width:100%;height:auto}.timing svg.chart{max-width:760px}svg .grid{stroke:var(--line)}svg .tick,svg .limit-label{font-size:11px;fill:var(--muted)}
-svg .limit{stroke:var(--bad);stroke-dasharray:6 4}svg .limit-label{fill:var(--bad)}
-svg polyline{fill:none;stroke-width:1.5}svg circle.ok{fill:var(--ok)}svg circle.bad{fill:var(--bad)}
-svg .s0 polyline{stroke:#0969da}svg .s1 polyline{stroke:#8250df}svg .s2 polyline{stroke:#bf8700}svg .s3 polyline{stroke:#1b7c83}svg .s4 polyline{stroke:#cf222e}svg .s5 polyline{stroke:#57606a}
-svg .range{stroke:var(--muted);stroke-width:2}svg .iqr{stroke:#0969da;stroke-width:8}svg .median{stroke:currentColor;stroke-width:2}
-.verdict.bad{color:var(--bad)}.verdict.ok{color:var(--ok)}
-#status{position:sticky;top:0;padding:6px 0;min-height:1.5em}#status.bad{color:var(--bad)}#status.ok{color:var(--ok)}
-.live-dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:var(--muted)}.live-dot.on{background:var(--ok)}
-dl{display:grid;grid-template-columns:auto 1fr;gap:0 8px;margin:4px 0}dd{margin:0}
-input[type=range]{width:100%}
-`;
-var SCRIPT = `(() => {
-  'use strict';
-  const meta = (name) => document.querySelector('meta[name="' + name + '"]')?.getAttribute('content') ?? '';
-  const base = meta('dashboard-base');
-  const status = document.getElementById('status');
-  const say = (text, ok) => { if (!status) return; status.textContent = text; status.className = ok ? 'ok' : 'bad'; };
-  const localise = (root) => root.querySelectorAll('time[datetime]').forEach((t) => {
-    const d = new Date(t.getAttribute('datetime'));
-    if (!Number.isNaN(d.getTime())) t.textContent = d.toLocaleString();
-  });
-  let countdownFrom = Date.now();
-  const tick = () => document.querySelectorAll('.countdown[data-remaining-ms]').forEach((el) => {
-    const left = Math.max(0, Number(el.getAttribute('data-remaining-ms')) - (Date.now() - countdownFrom));
-    el.textContent = (left / 1000).toFixed(0) + ' s';
-  });
-  setInterval(tick, 500);
-  localise(document);
-  document.addEventListener('click', async (event) => {
-    const button = event.target instanceof Element ? event.target.closest('button[data-action]') : null;
-    if (!button || button.disabled) return;
-    const label = button.getAttribute('data-label') || button.getAttribute('data-action');
-    if (!window.confirm('Really ' + label + '?')) return;
-    const body = { service: button.getAttribute('data-service'), environment: button.getAttribute('data-environment') };
-    const version = button.getAttribute('data-version');
-    if (version) body.version = version;
-    const commit = button.getAttribute('data-commit');
-    if (commit) body.commit = commit;
-    button.disabled = true;
-    say(label + ': started\u2026', true);
-    try {
-      const response = await fetch(base + '/actions/' + button.getAttribute('data-action'), {
-        method: 'POST', credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': meta('csrf-token') },
-        body: JSON.stringify(body),
-      });
-      const result = await response.json().catch(() => ({ ok: false, message: response.statusText }));
-      say(label + ': ' + result.message, result.ok);
-    } catch (error) {
-      say(label + ': ' + error, false);
-    } finally {
-      button.disabled = false;
-    }
-  });
-  const replay = document.getElementById('replay');
-  if (replay) replay.addEventListener('change', () => {
-    const url = new URL(window.location.href);
-    url.searchParams.set('upto', replay.value);
-    window.location.href = url.toString();
-  });
-  const stream = meta('dashboard-stream');
-  if (stream && 'EventSource' in window) {
-    const dot = document.getElementById('live');
-    const source = new EventSource(stream);
-    source.onopen = () => dot?.classList.add('on');
-    source.onerror = () => dot?.classList.remove('on');
-    source.addEventListener('panels', (message) => {
-      const panels = JSON.parse(message.data);
-      for (const [id, markup] of Object.entries(panels)) {
-        const el = document.querySelector('[data-panel="' + CSS.escape(id) + '"]');
-        if (el) { el.innerHTML = markup; localise(el); }
-      }
-      countdownFrom = Date.now();
-      tick();
-      document.body.setAttribute('data-updated', String(Date.now()));
-    });
-  }
-})();
-`;
-
-// src/dashboard/changes.ts
-var RUNS = 20;
-async function fingerprint(ledger, now, seqs) {
-  const [runs, locks, actions, watched] = await Promise.all([
-    ledger.runs({ limit: RUNS }),
-    ledger.locks(now),
-    ledger.dashboardActions(1),
-    ledger.watchCursor()
-  ]);
-  const unfinished = runs.filter((run3) => run3.finishedAt === null);
-  await Promise.all(
-    unfinished.map(async (run3) => {
-      const after = seqs.get(run3.runId) ?? 0;
-      const newer = await ledger.events({ runId: run3.runId, afterSeq: after });
-      seqs.set(run3.runId, newer.at(-1)?.seq ?? after);
-    })
-  );
-  for (const runId of seqs.keys()) if (!unfinished.some((run3) => run3.runId === runId)) seqs.delete(runId);
-  return JSON.stringify([
-    runs.map((run3) => [run3.runId, run3.finishedAt]),
-    [...seqs],
-    locks.map((lock2) => [lock2.name, lock2.holder, lock2.acquiredAt]),
-    actions.map((action) => [action.id, action.state]),
-    watched
-  ]);
-}
-function watchLedger(ledger, options2) {
-  const listeners = /* @__PURE__ */ new Set();
-  let timer;
-  let last;
-  const seqs = /* @__PURE__ */ new Map();
-  let reading = false;
-  const look = async () => {
-    if (reading) return;
-    reading = true;
-    try {
-      const seen = await fingerprint(ledger, options2.now(), seqs);
-      if (last !== void 0 && seen !== last) for (const listener of [...listeners]) listener();
-      last = seen;
-    } catch (error62) {
-      options2.onError(error62);
-    } finally {
-      reading = false;
-    }
-  };
-  const stop = () => {
-    if (timer) clearInterval(timer);
-    timer = void 0;
-    last = void 0;
-    seqs.clear();
-  };
-  return {
-    subscribe(listener) {
-      listeners.add(listener);
-      if (!timer) {
-        timer = setInterval(look, options2.intervalMs);
-        void look();
-      }
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) stop();
-      };
-    },
-    close() {
-      listeners.clear();
-      stop();
-    }
-  };
-}
-
-// src/dashboard/html.ts
-var Html = class {
-  text;
-  constructor(text2) {
-    this.text = text2;
-  }
-  toString() {
-    return this.text;
-  }
-};
-var ESCAPES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml(text2) {
-  return text2.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
-function render2(value) {
-  if (value === null || value === void 0 || value === false) return "";
-  if (value instanceof Html) return value.text;
-  if (Array.isArray(value)) return value.map(render2).join("");
-  return escapeHtml(String(value));
-}
-function html(strings, ...values) {
-  let out = strings[0] ?? "";
-  values.forEach((value, i) => {
-    out += render2(value) + (strings[i + 1] ?? "");
-  });
-  return new Html(out);
-}
-function timeTag(at) {
-  if (at === null || at === void 0) return html`<span class="muted">–</span>`;
-  const iso = new Date(at).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 19).replace("T", " ")}Z</time>`;
-}
-
-// src/release/deploy-lock.ts
-function botBlockers(locks, request2) {
-  const admitted = request2.admittedRelease;
-  const blockers = [];
-  for (const repo of request2.repos) {
-    for (const lock2 of locks) {
-      if (admitted === void 0 && lock2.name === environmentLockName(repo, request2.environment))
-        blockers.push({ kind: "environment", lock: lock2 });
-      else if (admitted === void 0 && lock2.name === globalLockName(repo))
-        blockers.push({ kind: "global", lock: lock2 });
-      else if (lock2.name === leaseLockName(repo, request2.environment) && !(admitted !== void 0 && lock2.holder === leaseHolder(admitted)))
-        blockers.push({ kind: "release", lock: lock2 });
-    }
-  }
-  return blockers;
-}
-function environmentHolders(locks, request2) {
-  const lease = deployLockName(request2.service, request2.environment);
-  const runs = locks.filter((lock2) => lock2.name === lease).map((lock2) => ({ kind: "run", lock: lock2 }));
-  return [...runs, ...botBlockers(locks, request2)];
-}
-
 // src/release/live-version.ts
 function newestFirst(successes) {
   return successes.toSorted((a, b) => b.at - a.at);
@@ -71851,6 +71614,245 @@ async function ledgerRollback(ledger, service, environment2) {
   );
   const strayTargets = liveRun?.version === live && targets.some((target) => target.version !== live && target.runId !== null && later.has(target.runId));
   return { live, target: await rollbackTarget(history, { service, environment: environment2, bad, strayTargets }) };
+}
+
+// src/dashboard/assets.ts
+var STYLE = `:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--muted:#6e7781;--line:#d0d7de;--bg2:#f6f8fa}
+@media (prefers-color-scheme:dark){:root{--line:#30363d;--bg2:#161b22;--muted:#8b949e}}
+*{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;padding:0 12px 40px;max-width:1200px;margin-inline:auto}
+header.top{display:flex;flex-wrap:wrap;gap:8px;align-items:baseline;justify-content:space-between;border-bottom:1px solid var(--line);padding:8px 0}
+header.top h1{font-size:1.2rem;margin:0}form.sign-out{display:inline;margin:0 0 0 8px}nav{display:flex;flex-wrap:wrap;gap:4px 12px;padding-top:6px}
+h2{font-size:1.1rem;margin:24px 0 8px}h3{font-size:1rem;margin:0 0 6px}
+.muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,360px),1fr));gap:12px}
+.card,.run{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:var(--bg2)}
+.run{margin-bottom:12px}.run header{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
+.grid-scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid var(--line);vertical-align:top}
+tr.stray td{color:var(--warn)}code{font-size:.9em}
+button{font:inherit;padding:6px 12px;border-radius:6px;border:1px solid var(--line);cursor:pointer;min-height:36px}
+button.danger{background:var(--bad);color:#fff;border-color:var(--bad)}button[disabled]{opacity:.5;cursor:default}
+.badge{display:inline-block;padding:0 8px;border-radius:10px;border:1px solid var(--line);font-size:.85em}
+.state-succeeded,.verdict-good{color:var(--ok);border-color:var(--ok)}.state-rolled-back,.state-halted,.state-cancelled,.state-rolling-back,.verdict-bad{color:var(--bad);border-color:var(--bad)}
+.batch{display:inline-flex;flex-wrap:wrap;gap:4px;align-items:center;border:1px solid var(--line);border-radius:6px;padding:3px;margin:2px}
+.batch-running{border-color:var(--warn)}.batch-ok{border-color:var(--ok)}.batch-failed{border-color:var(--bad)}
+.batch-no{font-weight:600;padding:0 4px}
+.target{display:inline-flex;flex-direction:column;padding:1px 6px;border-radius:4px;border:1px solid var(--line);font-size:.85em}
+.target small{font-size:.75em;color:var(--muted)}
+.phase-healthy,.phase-deployed,.phase-rolled_back{border-color:var(--ok)}.phase-unhealthy,.phase-failed,.phase-rollback_failed{border-color:var(--bad);color:var(--bad)}
+.phase-deploying,.phase-rolling_back{border-color:var(--warn)}
+.checks{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:8px}
+figure.check{margin:0}figure.check.bad figcaption{color:var(--bad)}
+svg.chart{width:100%;height:auto}.timing svg.chart{max-width:760px}svg .grid{stroke:var(--line)}svg .tick,svg .limit-label{font-size:11px;fill:var(--muted)}
+svg .limit{stroke:var(--bad);stroke-dasharray:6 4}svg .limit-label{fill:var(--bad)}
+svg polyline{fill:none;stroke-width:1.5}svg circle.ok{fill:var(--ok)}svg circle.bad{fill:var(--bad)}
+svg .s0 polyline{stroke:#0969da}svg .s1 polyline{stroke:#8250df}svg .s2 polyline{stroke:#bf8700}svg .s3 polyline{stroke:#1b7c83}svg .s4 polyline{stroke:#cf222e}svg .s5 polyline{stroke:#57606a}
+svg .range{stroke:var(--muted);stroke-width:2}svg .iqr{stroke:#0969da;stroke-width:8}svg .median{stroke:currentColor;stroke-width:2}
+.verdict.bad{color:var(--bad)}.verdict.ok{color:var(--ok)}
+#status{position:sticky;top:0;padding:6px 0;min-height:1.5em}#status.bad{color:var(--bad)}#status.ok{color:var(--ok)}
+.live-dot{display:inline-block;width:8px;height:8px;border-radius:50%;background:var(--muted)}.live-dot.on{background:var(--ok)}
+dl{display:grid;grid-template-columns:auto 1fr;gap:0 8px;margin:4px 0}dd{margin:0}
+input[type=range]{width:100%}
+`;
+var SCRIPT = `(() => {
+  'use strict';
+  const meta = (name) => document.querySelector('meta[name="' + name + '"]')?.getAttribute('content') ?? '';
+  const base = meta('dashboard-base');
+  const status = document.getElementById('status');
+  const say = (text, ok) => { if (!status) return; status.textContent = text; status.className = ok ? 'ok' : 'bad'; };
+  const localise = (root) => root.querySelectorAll('time[datetime]').forEach((t) => {
+    const d = new Date(t.getAttribute('datetime'));
+    if (!Number.isNaN(d.getTime())) t.textContent = d.toLocaleString();
+  });
+  let countdownFrom = Date.now();
+  const tick = () => document.querySelectorAll('.countdown[data-remaining-ms]').forEach((el) => {
+    const left = Math.max(0, Number(el.getAttribute('data-remaining-ms')) - (Date.now() - countdownFrom));
+    el.textContent = (left / 1000).toFixed(0) + ' s';
+  });
+  setInterval(tick, 500);
+  localise(document);
+  document.addEventListener('click', async (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button[data-action]') : null;
+    if (!button || button.disabled) return;
+    const label = button.getAttribute('data-label') || button.getAttribute('data-action');
+    if (!window.confirm('Really ' + label + '?')) return;
+    const body = { service: button.getAttribute('data-service'), environment: button.getAttribute('data-environment') };
+    for (const field of ['version', 'live']) {
+      const value = button.getAttribute('data-' + field);
+      if (value) body[field] = value;
+    }
+    const commit = button.getAttribute('data-commit');
+    if (commit) body.commit = commit;
+    button.disabled = true;
+    say(label + ': started\u2026', true);
+    try {
+      const response = await fetch(base + '/actions/' + button.getAttribute('data-action'), {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': meta('csrf-token') },
+        body: JSON.stringify(body),
+      });
+      const result = await response.json().catch(() => ({ ok: false, message: response.statusText }));
+      say(label + ': ' + result.message, result.ok);
+    } catch (error) {
+      say(label + ': ' + error, false);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  const replay = document.getElementById('replay');
+  if (replay) replay.addEventListener('change', () => {
+    const url = new URL(window.location.href);
+    url.searchParams.set('upto', replay.value);
+    window.location.href = url.toString();
+  });
+  const stream = meta('dashboard-stream');
+  if (stream && 'EventSource' in window) {
+    const dot = document.getElementById('live');
+    const source = new EventSource(stream);
+    source.onopen = () => dot?.classList.add('on');
+    source.onerror = () => dot?.classList.remove('on');
+    source.addEventListener('panels', (message) => {
+      const panels = JSON.parse(message.data);
+      for (const [id, markup] of Object.entries(panels)) {
+        const el = document.querySelector('[data-panel="' + CSS.escape(id) + '"]');
+        if (el) { el.innerHTML = markup; localise(el); }
+      }
+      countdownFrom = Date.now();
+      tick();
+      document.body.setAttribute('data-updated', String(Date.now()));
+    });
+  }
+})();
+`;
+
+// src/dashboard/changes.ts
+var RUNS = 20;
+async function fingerprint(ledger, now, seqs) {
+  const [runs, locks, actions, watched] = await Promise.all([
+    ledger.runs({ limit: RUNS }),
+    ledger.locks(now),
+    ledger.dashboardActions(1),
+    ledger.watchCursor()
+  ]);
+  const unfinished = runs.filter((run3) => run3.finishedAt === null);
+  await Promise.all(
+    unfinished.map(async (run3) => {
+      const after = seqs.get(run3.runId) ?? 0;
+      const newer = await ledger.events({ runId: run3.runId, afterSeq: after });
+      seqs.set(run3.runId, newer.at(-1)?.seq ?? after);
+    })
+  );
+  for (const runId of seqs.keys()) if (!unfinished.some((run3) => run3.runId === runId)) seqs.delete(runId);
+  return JSON.stringify([
+    runs.map((run3) => [run3.runId, run3.finishedAt]),
+    [...seqs],
+    locks.map((lock2) => [lock2.name, lock2.holder, lock2.acquiredAt]),
+    actions.map((action) => [action.id, action.state]),
+    watched
+  ]);
+}
+function watchLedger(ledger, options2) {
+  const listeners = /* @__PURE__ */ new Set();
+  let timer;
+  let last;
+  const seqs = /* @__PURE__ */ new Map();
+  let reading = false;
+  const look = async () => {
+    if (reading) return;
+    reading = true;
+    try {
+      const seen = await fingerprint(ledger, options2.now(), seqs);
+      if (last !== void 0 && seen !== last) for (const listener of [...listeners]) listener();
+      last = seen;
+    } catch (error62) {
+      options2.onError(error62);
+    } finally {
+      reading = false;
+    }
+  };
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = void 0;
+    last = void 0;
+    seqs.clear();
+  };
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!timer) {
+        timer = setInterval(look, options2.intervalMs);
+        void look();
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) stop();
+      };
+    },
+    close() {
+      listeners.clear();
+      stop();
+    }
+  };
+}
+
+// src/dashboard/html.ts
+var Html = class {
+  text;
+  constructor(text2) {
+    this.text = text2;
+  }
+  toString() {
+    return this.text;
+  }
+};
+var ESCAPES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text2) {
+  return text2.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+function render2(value) {
+  if (value === null || value === void 0 || value === false) return "";
+  if (value instanceof Html) return value.text;
+  if (Array.isArray(value)) return value.map(render2).join("");
+  return escapeHtml(String(value));
+}
+function html(strings, ...values) {
+  let out = strings[0] ?? "";
+  values.forEach((value, i) => {
+    out += render2(value) + (strings[i + 1] ?? "");
+  });
+  return new Html(out);
+}
+function timeTag(at) {
+  if (at === null || at === void 0) return html`<span class="muted">–</span>`;
+  const iso = new Date(at).toISOString();
+  return html`<time datetime="${iso}">${iso.slice(0, 19).replace("T", " ")}Z</time>`;
+}
+
+// src/release/deploy-lock.ts
+function botBlockers(locks, request2) {
+  const admitted = request2.admittedRelease;
+  const blockers = [];
+  for (const repo of request2.repos) {
+    for (const lock2 of locks) {
+      if (admitted === void 0 && lock2.name === environmentLockName(repo, request2.environment))
+        blockers.push({ kind: "environment", lock: lock2 });
+      else if (admitted === void 0 && lock2.name === globalLockName(repo))
+        blockers.push({ kind: "global", lock: lock2 });
+      else if (lock2.name === leaseLockName(repo, request2.environment) && !(admitted !== void 0 && lock2.holder === leaseHolder(admitted)))
+        blockers.push({ kind: "release", lock: lock2 });
+    }
+  }
+  return blockers;
+}
+function environmentHolders(locks, request2) {
+  const lease = deployLockName(request2.service, request2.environment);
+  const runs = locks.filter((lock2) => lock2.name === lease).map((lock2) => ({ kind: "run", lock: lock2 }));
+  return [...runs, ...botBlockers(locks, request2)];
 }
 
 // src/release/run-starts.ts
@@ -72543,7 +72545,7 @@ ${view.targets.map(
     (t) => html`<tr class="${t.version === t.goodVersion ? "" : "stray"}" data-target="${t.target}"><td>${t.component}</td><td>${t.target}</td><td class="target-version">${t.version ?? "\u2013"}</td><td>${t.goodVersion ?? "\u2013"}</td></tr>`
   )}
 </tbody></table></div>
-${canRollback ? view.holders[0] ? html`<button type="button" disabled title="held (${view.holders[0].kind}) by ${view.holders[0].lock.holder}: a rollback waits until it is free">Roll back: held</button>` : view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment2}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment2} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
+${canRollback ? view.holders[0] ? html`<button type="button" disabled title="held (${view.holders[0].kind}) by ${view.holders[0].lock.holder}: a rollback waits until it is free">Roll back: held</button>` : view.rollback ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment2}" data-version="${view.rollback.version}" data-live="${view.live}" data-label="roll ${service} in ${environment2} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>` : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>` : ""}
 </section>`;
 }
 
@@ -72783,7 +72785,8 @@ var PANELS = [
 // src/dashboard/host.ts
 var name = external_exports.string().min(1).max(200);
 var actionBodies = {
-  rollback: external_exports.strictObject({ service: name, environment: name, version: name }),
+  // The version the button named, and the live version it was drawn beside.
+  rollback: external_exports.strictObject({ service: name, environment: name, version: name, live: name }),
   deploy: external_exports.strictObject({
     service: name,
     environment: name,
@@ -72970,6 +72973,12 @@ data: ${JSON.stringify(payload)}
       sendJson(res, 403, { ok: false, message });
       return;
     }
+    const stale = request2.action === "rollback" ? await staleRollback(request2) : void 0;
+    if (stale !== void 0) {
+      await options2.ledger.recordDashboardAction({ ...record3, state: "refused", message: stale }, now());
+      sendJson(res, 409, { ok: false, message: stale });
+      return;
+    }
     const started = await options2.ledger.recordDashboardAction(
       { ...record3, state: "started", message: null },
       now()
@@ -72987,6 +72996,11 @@ data: ${JSON.stringify(payload)}
       now()
     );
     sendJson(res, result.ok ? 200 : 409, result);
+  }
+  async function staleRollback(request2) {
+    const { live, target } = await ledgerRollback(options2.ledger, request2.service, request2.environment);
+    if (live === request2.live && target?.version === request2.version) return void 0;
+    return `the page is out of date: ${request2.environment} has ${live ?? "nothing"} live now (the page showed ${request2.live}) and a rollback goes to ${target?.version ?? "nowhere"} (it showed ${request2.version}); look again and confirm`;
   }
   async function route(req, res, path8, url2) {
     if (path8 === "/assets/dashboard.css") return send(res, 200, "text/css; charset=utf-8", STYLE);
@@ -73016,6 +73030,7 @@ data: ${JSON.stringify(payload)}
       if (!(error62 instanceof HttpError)) onError(error62);
       const status2 = error62 instanceof HttpError ? error62.status : 500;
       const message = error62 instanceof HttpError ? error62.message : "the dashboard failed; see its log";
+      if (status2 === 413 && !res.headersSent) res.setHeader("connection", "close");
       if (!res.headersSent) sendJson(res, status2, { ok: false, message });
       else res.end();
     }

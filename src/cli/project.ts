@@ -128,8 +128,8 @@ export async function openProjectLedger(
   }
   // A named file not there yet is made, and said: a typo in --ledger would otherwise read as a new, empty ledger.
   const named = chosen === undefined ? undefined : sqliteFileOf(chosen.location, dir);
-  const making = missing === 'create' && named !== undefined && ledgerFileMissing(named);
   try {
+    const making = missing === 'create' && named !== undefined && ledgerFileMissing(named);
     const ledger = await openLedger(chosen?.location, dir, {}, { existing: missing !== 'create' });
     if (creating) await adviseIgnoring(dir, runtime);
     if (making)

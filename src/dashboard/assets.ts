@@ -60,8 +60,10 @@ export const SCRIPT = `(() => {
     const label = button.getAttribute('data-label') || button.getAttribute('data-action');
     if (!window.confirm('Really ' + label + '?')) return;
     const body = { service: button.getAttribute('data-service'), environment: button.getAttribute('data-environment') };
-    const version = button.getAttribute('data-version');
-    if (version) body.version = version;
+    for (const field of ['version', 'live']) {
+      const value = button.getAttribute('data-' + field);
+      if (value) body[field] = value;
+    }
     const commit = button.getAttribute('data-commit');
     if (commit) body.commit = commit;
     button.disabled = true;

@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { ledgerRollback } from '../release/rollback-target.ts';
 import { SCRIPT, STYLE } from './assets.ts';
 import { type ChangeWatcher, watchLedger } from './changes.ts';
 import { type Html, html } from './html.ts';
@@ -119,7 +120,8 @@ const name = z.string().min(1).max(200);
 
 /** What each action's request carries, and nothing else: a field it would not use is refused. */
 const actionBodies = {
-  rollback: z.strictObject({ service: name, environment: name, version: name }),
+  // The version the button named, and the live version it was drawn beside.
+  rollback: z.strictObject({ service: name, environment: name, version: name, live: name }),
   deploy: z.strictObject({
     service: name,
     environment: name,
@@ -347,6 +349,12 @@ ${panels.map(
       sendJson(res, 403, { ok: false, message });
       return;
     }
+    const stale = request.action === 'rollback' ? await staleRollback(request) : undefined;
+    if (stale !== undefined) {
+      await options.ledger.recordDashboardAction({ ...record, state: 'refused', message: stale }, now());
+      sendJson(res, 409, { ok: false, message: stale });
+      return;
+    }
     const started = await options.ledger.recordDashboardAction(
       { ...record, state: 'started', message: null },
       now(),
@@ -367,6 +375,21 @@ ${panels.map(
       now(),
     );
     sendJson(res, result.ok ? 200 : 409, result);
+  }
+
+  /**
+   * Why a rollback the viewer confirmed is no longer the one the rule gives (a deploy, a rollback or
+   * a verdict since the page was drawn), or undefined when it still is: what runs is what was shown.
+   */
+  async function staleRollback(request: {
+    service: string;
+    environment: string;
+    version: string;
+    live: string;
+  }) {
+    const { live, target } = await ledgerRollback(options.ledger, request.service, request.environment);
+    if (live === request.live && target?.version === request.version) return undefined;
+    return `the page is out of date: ${request.environment} has ${live ?? 'nothing'} live now (the page showed ${request.live}) and a rollback goes to ${target?.version ?? 'nowhere'} (it showed ${request.version}); look again and confirm`;
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
@@ -399,6 +422,8 @@ ${panels.map(
       if (!(error instanceof HttpError)) onError(error);
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof HttpError ? error.message : 'the dashboard failed; see its log';
+      // Past the limit, the rest of the body is only dropped until this answer has gone out.
+      if (status === 413 && !res.headersSent) res.setHeader('connection', 'close');
       if (!res.headersSent) sendJson(res, status, { ok: false, message });
       else res.end();
     }
@@ -457,7 +482,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      // The rest is read and dropped, so that the 413 reaches the client before the connection ends.
+      // The rest is read and dropped until the 413 has gone out, and the connection closes then.
       if (size > MAX_BODY) reject(new HttpError(413, 'the request body is too large'));
       else chunks.push(chunk);
     });

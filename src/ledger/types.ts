@@ -58,12 +58,12 @@ export interface EventFilter {
   limit?: number | undefined;
 }
 
-/** What the ledger knows of one target, with where it stands. */
 /** A target's state as the ledger keeps it: with the run that last changed it. */
 export interface RecordedTargetState extends TargetState {
   runId: string | null;
 }
 
+/** What the ledger knows of one target, with where it stands. */
 export interface TargetRecord extends RecordedTargetState {
   service: string;
   environment: string;

@@ -265,7 +265,7 @@ describe('after deploys', { timeout: timeoutFor({ nodes: 6, shells: 6 * 4 }) }, 
 
   it('rollback passes over a target taken out of the config: it strays from nothing', async () => {
     const f = await deployedTwice();
-    // s-2 ran 3.1 and 3.2; then it leaves the config, and 3.3 goes to s-1 alone.
+    // 3.3 goes to s-1 and s-2; then s-2 leaves the config, and 3.4 goes to s-1 alone.
     writeFileSync(f.path('tranche.yml'), CONFIG.replace('targets: [s-1]', 'targets: [s-1, s-2]'));
     expect((await f.cli('deploy', '-e', 'staging')).code).toBe(0);
     writeFileSync(f.path('tranche.yml'), CONFIG);

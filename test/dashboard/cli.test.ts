@@ -119,8 +119,8 @@ describe('tranche dashboard', () => {
         const page = await get(`${origin}/`, { cookie });
         const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1] ?? '';
         const headers = { cookie, origin, 'content-type': 'application/json', 'x-csrf-token': csrf };
-        const body = JSON.stringify({ service: 'shop', environment: 'nope', version: '1' });
-        const reply = await get(`${origin}/actions/rollback`, headers, body);
+        const body = JSON.stringify({ service: 'shop', environment: 'nope' });
+        const reply = await get(`${origin}/actions/deploy`, headers, body);
         expect(reply.status).toBe(409);
         expect(JSON.parse(reply.body).message).toContain("environment 'nope' is not defined");
       } finally {

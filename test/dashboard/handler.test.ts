@@ -20,6 +20,7 @@ import { localAuth } from '../../src/dashboard/local-auth.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { deployLockName } from '../../src/ledger/release-locks.ts';
 import type { Ledger } from '../../src/ledger/types.ts';
+import { ledgerRollback } from '../../src/release/rollback-target.ts';
 import { eventually } from '../support/eventually.ts';
 import { seedRun } from './seed.ts';
 
@@ -64,6 +65,7 @@ const calls: {
   service: string;
   environment: string;
   version?: string | undefined;
+  live?: string | undefined;
   actor: string;
 }[] = [];
 const viewer = (): DashboardViewer => ({
@@ -194,7 +196,12 @@ const own = () => ({
   'content-type': 'application/json',
   'x-csrf-token': 'csrf-of-alice',
 });
-const rollbackBody = JSON.stringify({ service: 'shop', environment: 'production', version: '2.14.6' });
+const rollbackBody = JSON.stringify({
+  service: 'shop',
+  environment: 'production',
+  version: '1.0.1',
+  live: '1.0.2',
+});
 
 describe('the page', () => {
   it('answers only under its base path, and only to a viewer', async () => {
@@ -424,15 +431,22 @@ describe('actions', () => {
   });
 
   it('runs a same-origin rollback with the token, and records who asked and how it ended', async () => {
-    const reply = await call(port, '/dashboard/actions/rollback', {
-      method: 'POST',
-      headers: own(),
-      body: rollbackBody,
-    });
+    // As the page draws it now (the tests before changed the ledger).
+    const { live, target } = await ledgerRollback(ledger, 'shop', 'production');
+    const version = target?.version;
+    const body = JSON.stringify({ service: 'shop', environment: 'production', version, live });
+    const reply = await call(port, '/dashboard/actions/rollback', { method: 'POST', headers: own(), body });
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body)).toEqual({ ok: true, message: 'rolled shop back' });
     expect(calls).toEqual([
-      { action: 'rollback', service: 'shop', environment: 'production', version: '2.14.6', actor: 'alice' },
+      {
+        action: 'rollback',
+        service: 'shop',
+        environment: 'production',
+        version,
+        live,
+        actor: 'alice',
+      },
     ]);
     const [recorded] = await ledger.dashboardActions(1);
     expect(recorded).toMatchObject({
@@ -440,7 +454,7 @@ describe('actions', () => {
       action: 'rollback',
       service: 'shop',
       environment: 'production',
-      version: '2.14.6',
+      version,
       host: 'test',
       state: 'succeeded',
       message: 'rolled shop back',
@@ -485,7 +499,7 @@ describe('actions', () => {
     ['without the version the page showed', { service: 'shop', environment: 'production' }],
     [
       'with a commit, which a rollback does not take',
-      { service: 'shop', environment: 'production', version: '2.14.6', commit: 'abc1234def' },
+      { service: 'shop', environment: 'production', version: '1.0.1', live: '1.0.2', commit: 'abc1234def' },
     ],
   ])('refuses a rollback %s (400), and records and runs nothing', async (_name, fields) => {
     calls.length = 0;
@@ -496,6 +510,20 @@ describe('actions', () => {
     expect(JSON.parse(reply.body).message).toMatch(/^the request body is not a rollback: /);
     expect(calls).toHaveLength(0);
     expect(await ledger.dashboardActions(100)).toHaveLength(before);
+  });
+
+  it('refuses a rollback drawn beside another live version than there is now (409), records why, runs nothing', async () => {
+    calls.length = 0;
+    const { live, target } = await ledgerRollback(ledger, 'shop', 'production');
+    const version = target?.version;
+    const body = JSON.stringify({ service: 'shop', environment: 'production', version, live: '0.9' });
+    const reply = await call(port, '/dashboard/actions/rollback', { method: 'POST', headers: own(), body });
+    expect(reply.status).toBe(409);
+    const message = `the page is out of date: production has ${live} live now (the page showed 0.9) and a rollback goes to ${version} (it showed ${version}); look again and confirm`;
+    expect(JSON.parse(reply.body)).toEqual({ ok: false, message });
+    expect(calls).toHaveLength(0);
+    const [recorded] = await ledger.dashboardActions(1);
+    expect(recorded).toMatchObject({ action: 'rollback', version, state: 'refused', message });
   });
 
   it('answers a body over 8 KiB with 413, and runs nothing', async () => {

@@ -38,7 +38,7 @@ ${
     ? view.holders[0]
       ? html`<button type="button" disabled title="held (${view.holders[0].kind}) by ${view.holders[0].lock.holder}: a rollback waits until it is free">Roll back: held</button>`
       : view.rollback
-        ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>`
+        ? html`<button type="button" class="danger" data-action="rollback" data-service="${service}" data-environment="${environment}" data-version="${view.rollback.version}" data-live="${view.live}" data-label="roll ${service} in ${environment} back to ${view.rollback.version}">Roll back to ${view.rollback.version}</button>`
         : html`<button type="button" disabled title="nothing good succeeded before the live version">No rollback target</button>`
     : ''
 }

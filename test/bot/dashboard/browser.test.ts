@@ -99,7 +99,7 @@ describe.skipIf(unavailable !== undefined)('the bot’s dashboard in Chromium', 
           .querySelector('section.card.env')
           ?.insertAdjacentHTML(
             'beforeend',
-            '<button type="button" data-action="rollback" data-service="shop" data-environment="production" data-version="1" data-label="roll shop in production back to 1">Roll back to 1</button>',
+            '<button type="button" data-action="rollback" data-service="shop" data-environment="production" data-version="1" data-live="2" data-label="roll shop in production back to 1">Roll back to 1</button>',
           ),
       );
       await page.click('button[data-action="rollback"]');

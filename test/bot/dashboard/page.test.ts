@@ -4,7 +4,7 @@ import { cookieKey, signedValue } from '../../../bot/dashboard/signed-cookie.ts'
 import { TRANCHE_YML } from '../harness/github-mock.ts';
 import { type Browser, D, F, recentCommits, useDashboardBot } from './dashboard-bot.ts';
 
-const ROLLBACK = { service: 'shop', environment: 'production', version: '1' };
+const ROLLBACK = { service: 'shop', environment: 'production', version: '1', live: '2' };
 
 describe('the bot’s dashboard page, signed in with GitHub', () => {
   const t = useDashboardBot({ actionRuns: true });
