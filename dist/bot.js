@@ -71599,7 +71599,7 @@ async function rollbackTarget(history, request2) {
     request2.strayTargets
   );
 }
-async function ledgerRollback(ledger, service, environment2) {
+async function ledgerRollback(ledger, service, environment2, alsoBad = []) {
   const history = ownedHistory(ledger);
   const [verdicts, live, runs, targets] = await Promise.all([
     ledger.verdicts(service),
@@ -71607,7 +71607,7 @@ async function ledgerRollback(ledger, service, environment2) {
     ledger.runs({ service, environment: environment2 }),
     ledger.targetStates(service, environment2)
   ]);
-  const bad = new Set(badVersions(verdicts));
+  const bad = /* @__PURE__ */ new Set([...badVersions(verdicts), ...alsoBad]);
   const liveRun = liveOf(runSuccesses(runs));
   const later = new Set(
     liveRun === null ? [] : runs.filter((run3) => run3.startedAt > liveRun.startedAt).map((run3) => run3.runId)
@@ -75323,8 +75323,7 @@ async function requestRelease(scope, ask, what) {
 async function versionAsked(scope, ask) {
   if (ask.version !== void 0 || ask.kind === "deploy") return ask.version;
   const { service, environment: environment2 } = ask;
-  const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
-  const target = await rollbackTarget(deploymentHistory(scope), { service, environment: environment2, bad });
+  const { target } = await ledgerRollback(scope.deps.ledger, service, environment2);
   return target?.version ?? {
     refusal: `there is no earlier good version of ${service} in **${environment2}** to roll back to; name one with \`${scope.settings.prefix}rollback ${environment2} to <version>\``
   };
@@ -77049,7 +77048,12 @@ ${text2}
 
 // bot/verdicts/rollback-targets.ts
 async function lastGoodVersion(scope, request2) {
-  const target = await rollbackTarget(deploymentHistory(scope), request2);
+  const { target } = await ledgerRollback(
+    scope.deps.ledger,
+    request2.service,
+    request2.environment,
+    request2.bad
+  );
   if (target === null) return void 0;
   const commit = target.commit ?? await versionCommit(scope, request2.service, target.version);
   return commit === void 0 ? void 0 : { version: target.version, commit };

@@ -49576,7 +49576,7 @@ async function rollbackTarget(history, request2) {
     request2.strayTargets
   );
 }
-async function ledgerRollback(ledger, service, environment) {
+async function ledgerRollback(ledger, service, environment, alsoBad = []) {
   const history = ownedHistory(ledger);
   const [verdicts, live, runs, targets] = await Promise.all([
     ledger.verdicts(service),
@@ -49584,7 +49584,7 @@ async function ledgerRollback(ledger, service, environment) {
     ledger.runs({ service, environment }),
     ledger.targetStates(service, environment)
   ]);
-  const bad = new Set(badVersions(verdicts));
+  const bad = /* @__PURE__ */ new Set([...badVersions(verdicts), ...alsoBad]);
   const liveRun = liveOf(runSuccesses(runs));
   const later = new Set(
     liveRun === null ? [] : runs.filter((run2) => run2.startedAt > liveRun.startedAt).map((run2) => run2.runId)

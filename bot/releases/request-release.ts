@@ -8,11 +8,9 @@
  */
 
 import type { ReleaseKind, ReleaseRecord } from '../../src/ledger/types.ts';
-import { rollbackTarget } from '../../src/release/rollback-target.ts';
-import { badVersions } from '../../src/release/track-state.ts';
+import { ledgerRollback } from '../../src/release/rollback-target.ts';
 import { type HandlerScope, loadedConfig } from '../bot-scope.ts';
 import { admit } from './admit.ts';
-import { deploymentHistory } from './deployment-history.ts';
 import { prepareBotRelease } from './prepare.ts';
 
 export interface ReleaseAsk {
@@ -83,8 +81,7 @@ async function versionAsked(
 ): Promise<string | undefined | { refusal: string }> {
   if (ask.version !== undefined || ask.kind === 'deploy') return ask.version;
   const { service, environment } = ask;
-  const bad = new Set(badVersions(await scope.deps.ledger.verdicts(service)));
-  const target = await rollbackTarget(deploymentHistory(scope), { service, environment, bad });
+  const { target } = await ledgerRollback(scope.deps.ledger, service, environment);
   return (
     target?.version ?? {
       refusal: `there is no earlier good version of ${service} in **${environment}** to roll back to; name one with \`${scope.settings.prefix}rollback ${environment} to <version>\``,

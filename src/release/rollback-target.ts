@@ -57,12 +57,15 @@ export interface LedgerRollback {
 
 /**
  * The rule read from a ledger that keeps runs, verdicts and each target's version: what `tranche
- * rollback` without --to and the dashboard's rollback button put back.
+ * rollback` without --to, the dashboard's rollback button, the bot's /rollback and the rollbacks
+ * of a bad verdict put back.
  */
 export async function ledgerRollback(
   ledger: Pick<Ledger, 'runs' | 'verdicts' | 'targetStates' | 'releases' | 'serviceOwner'>,
   service: string,
   environment: string,
+  /** Versions to pass over besides those with a bad standing verdict (one being judged bad now). */
+  alsoBad: Iterable<string> = [],
 ): Promise<LedgerRollback> {
   // What is live is read as the bot reads it: the runs and the bot's releases in the owner repositories.
   const history = ownedHistory(ledger);
@@ -72,7 +75,7 @@ export async function ledgerRollback(
     ledger.runs({ service, environment }),
     ledger.targetStates(service, environment),
   ]);
-  const bad = new Set(badVersions(verdicts));
+  const bad = new Set([...badVersions(verdicts), ...alsoBad]);
   // Target states are the runs' own: they tell of a stray target only when a run put the live
   // version there, and only of targets a later run changed.
   const liveRun = liveOf(runSuccesses(runs));

@@ -54,7 +54,8 @@ export interface SeededRun {
   version: string;
   /** Minutes after SEEDED_AT. */
   at: number;
-  decision?: 'succeeded' | 'rolled_back';
+  /** `halted`: the run stopped with its target (p-1) left on its version, never verified there. */
+  decision?: 'succeeded' | 'rolled_back' | 'halted';
   action?: 'deploy' | 'rollback';
   service?: string;
 }
@@ -135,6 +136,16 @@ export const SCENARIOS: Scenario[] = [
     },
     request: { kind: 'rollback' },
     expected: { kind: 'rollback', to: '1' },
+    ...rollback(),
+  },
+  {
+    name: 'a rollback while a halted run left the target off the live version puts the live version back',
+    seed: {
+      versions: 3,
+      runs: [...threeDeploys.slice(0, 2), { version: '3', at: 2, decision: 'halted' }],
+    },
+    request: { kind: 'rollback' },
+    expected: { kind: 'rollback', to: '2' },
     ...rollback(),
   },
   {
@@ -308,6 +319,11 @@ async function recordRun(ledger: Ledger, run: SeededRun, index: number): Promise
   const base = { runId: `seeded-${index}`, service, environment: ENVIRONMENT, version: run.version };
   const data = { commit: COMMIT, action: run.action ?? 'deploy' };
   await ledger.record({ ...base, seq: 1, at, kind: 'run_started', status: 'started', data });
+  // What the run left on the target: its version, good once it succeeded (a rolled-back run put it back).
+  if (decision !== 'rolled_back' && service === SERVICE) {
+    const update = { component: 'app', target: 'p-1', version: run.version, good: decision === 'succeeded' };
+    await ledger.updateTargets(service, ENVIRONMENT, base.runId, [update]);
+  }
   await ledger.record({
     ...base,
     seq: 2,
