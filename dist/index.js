@@ -75740,7 +75740,7 @@ var INPUTS = {
     required: false
   },
   "dry-run": {
-    description: "Plan only: report the batches a deploy would run; no commands, tags or deployments.",
+    description: "Plan only: report the batches a deploy would run to a neutral check run; no commands, tags or deployments, and no ledger opened or made.",
     default: "false",
     required: false
   },
@@ -80417,7 +80417,8 @@ async function run() {
     const cwd = configHome(configFile);
     const read = inventoryReader({ cwd, baseEnv, service: config2.config.service });
     const loaded = await readInventories(config2, environment, read);
-    ledger = inputs.ledger === "github" ? void 0 : await openLedger(inputs.ledger, context3.workspace);
+    const reads = inputs.ledger !== "github" && !inputs["dry-run"];
+    ledger = reads ? await openLedger(inputs.ledger, context3.workspace) : void 0;
     const client = createActionClient(inputs["github-token"], actionLog);
     const repo = { owner: context3.owner, repo: context3.repo };
     const outcome = await deployToGitHub({

@@ -42,7 +42,8 @@ export const INPUTS = {
     required: false,
   },
   'dry-run': {
-    description: 'Plan only: report the batches a deploy would run; no commands, tags or deployments.',
+    description:
+      'Plan only: report the batches a deploy would run to a neutral check run; no commands, tags or deployments, and no ledger opened or made.',
     default: 'false',
     required: false,
   },

@@ -71,7 +71,9 @@ export async function run(): Promise<void> {
     const cwd = configHome(configFile);
     const read = inventoryReader({ cwd, baseEnv, service: config.config.service });
     const loaded = await readInventories(config, environment, read);
-    ledger = inputs.ledger === 'github' ? undefined : await openLedger(inputs.ledger, context.workspace);
+    // A dry run plans from the config alone: it opens (and makes) no ledger.
+    const reads = inputs.ledger !== 'github' && !inputs['dry-run'];
+    ledger = reads ? await openLedger(inputs.ledger, context.workspace) : undefined;
     const client = createActionClient(inputs['github-token'], actionLog);
     const repo = { owner: context.owner, repo: context.repo };
     const outcome = await deployToGitHub({

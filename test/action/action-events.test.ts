@@ -173,17 +173,18 @@ describe('the bundled Action with dry-run', () => {
     f = workspace();
     run = await runAction({
       workspace: f.dir,
-      inputs: { 'dry-run': 'true' },
+      inputs: { 'dry-run': 'true', ledger: 'records/ledger.db' },
       interactions: [gh.createCheckRun(7), gh.updateCheckRun(7)],
     });
   });
 
-  it('reports the plan to a neutral check run and runs nothing: no tags, no deployments, no commands', () => {
+  it('reports the plan to a neutral check run and runs nothing: no tags, no deployments, no commands, no ledger', () => {
     expect(sequence(run)).toEqual([`POST ${R}/check-runs`, `PATCH ${R}/check-runs/7`]);
     const [completed] = bodies(run, 'PATCH', '/check-runs/7');
     expect(completed).toMatchObject({ status: 'completed', conclusion: 'neutral' });
     expect(titleOf(completed)).toBe('dry run: shop → prod');
     expect(existsSync(f.path('state'))).toBe(false);
+    expect(existsSync(f.path('records'))).toBe(false);
     expectAllScopesDone(run);
   });
 
