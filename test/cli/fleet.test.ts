@@ -4,6 +4,7 @@ import { seededRandom } from '../../src/stats/random.ts';
 import { project, RECORDING_DEPLOY, runCli } from '../support/cli.ts';
 import { disposedAfterEach } from '../support/dispose.ts';
 import { withLedgerAt } from '../support/ledgers.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 
 const SHOP = `service: shop
 version: "3.1.{n}"
@@ -41,6 +42,12 @@ environments:
 
 const disposeAfter = disposedAfterEach();
 
+/**
+ * A test here runs the CLI up to eight times, each deploy a shell command per target (six): a bound
+ * from the work, not the default, which a loaded runner can outlast.
+ */
+const CLI_RUNS = { timeout: timeoutFor({ nodes: 8, shells: 8 * 6 }) };
+
 function fixture() {
   const p = project({
     'tranche.yml': SHOP,
@@ -54,7 +61,7 @@ function fixture() {
   return { ...p, cli, log, ledger: p.path('.tranche/ledger.db') };
 }
 
-describe('tranche plan with canary categories', () => {
+describe('tranche plan with canary categories', CLI_RUNS, () => {
   it('shows the canaries, what each covers, the lower bound and a declared value no target carries', async () => {
     const f = fixture();
     const { code, stdout } = await f.cli('plan');
@@ -82,7 +89,7 @@ describe('tranche plan with canary categories', () => {
   });
 });
 
-describe('tranche deploy with dependency constraints', () => {
+describe('tranche deploy with dependency constraints', CLI_RUNS, () => {
   it('refuses with the exact unmet constraint (exit 2) and deploys nothing when storage is too old', async () => {
     const f = fixture();
     expect((await f.cli('deploy', '-c', 'storage-2.13.yml')).code).toBe(0);
@@ -108,7 +115,7 @@ describe('tranche deploy with dependency constraints', () => {
   });
 });
 
-describe('fleet-wide verdicts', () => {
+describe('fleet-wide verdicts', CLI_RUNS, () => {
   /** shop 3.1.1 and 3.1.2 live in turn, then job outcomes: 3.1.2 fails 12 % where 3.1.1 failed 2 %. */
   async function withOutcomes() {
     const f = fixture();
@@ -264,7 +271,7 @@ describe('fleet-wide verdicts', () => {
   });
 });
 
-describe('tranche tracks', () => {
+describe('tranche tracks', CLI_RUNS, () => {
   it('shows which version is on which track: a deploy to the environment puts it on the ring and the whole environment', async () => {
     const f = fixture();
     expect((await f.cli('deploy', '-c', 'storage-2.14.yml')).code).toBe(0);

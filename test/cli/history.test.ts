@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.ts';
 import { ONE_TARGET_CONFIG, project, runCli } from '../support/cli.ts';
+import { timeoutFor } from '../support/measured-work.ts';
 
 const DAY = 86_400_000;
 
@@ -86,7 +87,10 @@ describe('tranche history', () => {
     });
   });
 
-  it('says which runs were rollbacks, in the table and in --json', async () => {
+  // Five CLI runs, three of them deploys: a bound from the work, which a loaded runner can stretch past the default.
+  it('says which runs were rollbacks, in the table and in --json', {
+    timeout: timeoutFor({ nodes: 5, shells: 3 }),
+  }, async () => {
     const p = project({ 'tranche.yml': ONE_TARGET_CONFIG });
     dispose = p.dispose;
     const deployed = await runCli(['deploy', '--ledger', 'ledger.db'], { cwd: p.dir });
