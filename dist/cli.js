@@ -69872,11 +69872,24 @@ async function statusCommand(options, runtime) {
             ledger.runs({ service, environment, limit: 1 }),
             ledger.targetStates(service, environment)
           ]);
+          const lastRun = runs[0] ?? null;
+          const unfinished = lastRun !== null && lastRun.finishedAt === null;
+          const components = environments[environment]?.components ?? [];
+          const notInConfig = (t) => {
+            const component2 = components.find((c) => c.name === t.component);
+            if (component2 === void 0) return true;
+            return Array.isArray(component2.targets) && !listedTargets(component2.targets).some((l) => l.name === t.target);
+          };
           return {
             environment,
             liveVersion: live,
-            lastRun: runs[0] ?? null,
-            targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion }))
+            lastRun,
+            lastRunGone: unfinished ? await runGone(ledger, lastRun, Date.now()) ?? null : null,
+            targets: targets.map((t) => ({
+              ...t,
+              halfDeployed: t.version !== t.goodVersion,
+              notInConfig: notInConfig(t)
+            }))
           };
         })
       );
@@ -69891,13 +69904,14 @@ async function statusCommand(options, runtime) {
 }
 function renderStatus(service, status) {
   const run2 = status.lastRun;
-  const last = run2 ? `last run: ${run2.version} ${run2.decision ?? "running (or died without a terminal record)"} at ${isoTime(run2.startedAt)}${run2.actor ? ` by ${run2.actor}` : ""}` : "no runs yet";
+  const state = run2?.decision ?? (status.lastRunGone === null ? "running (or died without a terminal record)" : `died without finishing (${status.lastRunGone}; the next deploy or rollback here takes over)`);
+  const last = run2 ? `last run: ${run2.version} ${state} at ${isoTime(run2.startedAt)}${run2.actor ? ` by ${run2.actor}` : ""}` : "no runs yet";
   const rows2 = status.targets.map((t) => [
     t.component,
     t.target,
     t.version ?? "-",
     t.goodVersion ?? "-",
-    t.halfDeployed ? "NOT GOOD: deployed but not verified" : ""
+    [t.halfDeployed ? "NOT GOOD: deployed but not verified" : "", t.notInConfig ? "not in tranche.yml" : ""].filter(Boolean).join("; ")
   ]);
   return [
     `${service} in ${status.environment}: live ${status.liveVersion ?? "nothing yet"}; ${last}`,

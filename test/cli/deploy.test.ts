@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DeployEvent } from '../../src/engine/ports.ts';
 import type { DeployResult } from '../../src/engine/result.ts';
+import { runRecordExists } from '../../src/exec/run-processes.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { DEPLOY_LEASE_MS } from '../../src/release/deploy-lock.ts';
 import { collect, project, RECORDING_CHECK, RECORDING_DEPLOY, runCli, startCli } from '../support/cli.ts';
@@ -435,8 +436,17 @@ for (const backend of LEDGER_BACKENDS) {
           () => withLedgerAt(f.ledger, async (l) => (await l.runs({}))[0]),
           'the first deploy to record its start',
         );
+        const runId = lock.holder.slice('cli:'.length);
+        await eventually(
+          async () => (runRecordExists(runId) ? true : undefined),
+          'its deploy command to start',
+        );
         child.kill('SIGKILL');
         await done;
+        const status = await f.cli(['status']);
+        expect(status.stdout).toMatch(
+          /last run: 1\.1 died without finishing \(its process \(pid \d+\) on this host is gone; the next deploy or rollback here takes over\)/,
+        );
         writeFileSync(f.path('go'), ''); // lets the orphaned deploy command end, if it is not killed first
         const stale = await withLedgerAt(f.ledger, async (l) =>
           (await l.locks(Date.now())).find((held) => held.name === 'deploy:shop:prod'),

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runRecordExists } from '../../src/exec/run-processes.ts';
 import { PlainReporter } from '../../src/render/progress.ts';
 import { collect, project, runCli, startCli } from '../support/cli.ts';
 import { disposedAfterEach } from '../support/dispose.ts';
@@ -106,6 +107,10 @@ for (const backend of LEDGER_BACKENDS) {
       const deployProcess = f.start('deploy');
       const deploy = collect(deployProcess);
       const { runId, tail } = await tailStarted(f);
+      await eventually(
+        async () => (runRecordExists(runId) ? true : undefined),
+        'its deploy command to start',
+      );
       deployProcess.kill('SIGKILL');
       await deploy;
       const { code, stdout } = await tail;

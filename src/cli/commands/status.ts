@@ -1,7 +1,9 @@
+import { listedTargets } from '../../config/targets.ts';
 import type { TargetState } from '../../engine/ports.ts';
 import type { RunRecord } from '../../ledger/types.ts';
 import { ownedHistory } from '../../release/deployment-records.ts';
 import { liveVersion } from '../../release/live-version.ts';
+import { runGone } from '../deploy-lock.ts';
 import { type CommonOptions, loadProject, namedEnvironment, withLedger } from '../project.ts';
 import type { Runtime } from '../runtime.ts';
 import { isoTime, table } from '../table.ts';
@@ -10,7 +12,13 @@ interface EnvironmentStatus {
   environment: string;
   liveVersion: string | null;
   lastRun: RunRecord | null;
-  targets: (TargetState & { halfDeployed: boolean })[];
+  /** Why the last run, unfinished, will not finish: its process on this host is gone. */
+  lastRunGone: string | null;
+  /**
+   * `notInConfig`: the target's component, or its list of targets, in tranche.yml no longer has
+   * it (a target an inventory gives is not judged): the ledger keeps what it last ran.
+   */
+  targets: (TargetState & { halfDeployed: boolean; notInConfig: boolean })[];
 }
 
 /**
@@ -35,11 +43,27 @@ export async function statusCommand(options: CommonOptions, runtime: Runtime): P
             ledger.runs({ service, environment, limit: 1 }),
             ledger.targetStates(service, environment),
           ]);
+          const lastRun = runs[0] ?? null;
+          const unfinished = lastRun !== null && lastRun.finishedAt === null;
+          const components = environments[environment]?.components ?? [];
+          const notInConfig = (t: TargetState) => {
+            const component = components.find((c) => c.name === t.component);
+            if (component === undefined) return true;
+            return (
+              Array.isArray(component.targets) &&
+              !listedTargets(component.targets).some((l) => l.name === t.target)
+            );
+          };
           return {
             environment,
             liveVersion: live,
-            lastRun: runs[0] ?? null,
-            targets: targets.map((t) => ({ ...t, halfDeployed: t.version !== t.goodVersion })),
+            lastRun,
+            lastRunGone: unfinished ? ((await runGone(ledger, lastRun, Date.now())) ?? null) : null,
+            targets: targets.map((t) => ({
+              ...t,
+              halfDeployed: t.version !== t.goodVersion,
+              notInConfig: notInConfig(t),
+            })),
           };
         }),
       );
@@ -53,15 +77,22 @@ export async function statusCommand(options: CommonOptions, runtime: Runtime): P
 
 function renderStatus(service: string, status: EnvironmentStatus): string {
   const run = status.lastRun;
+  const state =
+    run?.decision ??
+    (status.lastRunGone === null
+      ? 'running (or died without a terminal record)'
+      : `died without finishing (${status.lastRunGone}; the next deploy or rollback here takes over)`);
   const last = run
-    ? `last run: ${run.version} ${run.decision ?? 'running (or died without a terminal record)'} at ${isoTime(run.startedAt)}${run.actor ? ` by ${run.actor}` : ''}`
+    ? `last run: ${run.version} ${state} at ${isoTime(run.startedAt)}${run.actor ? ` by ${run.actor}` : ''}`
     : 'no runs yet';
   const rows = status.targets.map((t) => [
     t.component,
     t.target,
     t.version ?? '-',
     t.goodVersion ?? '-',
-    t.halfDeployed ? 'NOT GOOD: deployed but not verified' : '',
+    [t.halfDeployed ? 'NOT GOOD: deployed but not verified' : '', t.notInConfig ? 'not in tranche.yml' : '']
+      .filter(Boolean)
+      .join('; '),
   ]);
   return [
     `${service} in ${status.environment}: live ${status.liveVersion ?? 'nothing yet'}; ${last}`,
