@@ -43,10 +43,12 @@ environments:
 const disposeAfter = disposedAfterEach();
 
 /**
- * A test here runs the CLI up to eight times, each deploy a shell command per target (six): a bound
- * from the work, not the default, which a loaded runner can outlast.
+ * A test here runs the CLI up to eight times, each counted twice (the CLI loads more than the
+ * ledger a measured node does), and about a hundred shell commands (three deploys of six targets,
+ * a deploy and a check each, and rollbacks): a bound from that work, not the default, which a
+ * loaded runner outlasted.
  */
-const CLI_RUNS = { timeout: timeoutFor({ nodes: 8, shells: 8 * 6 }) };
+const CLI_RUNS = { timeout: timeoutFor({ nodes: 16, shells: 100 }) };
 
 function fixture() {
   const p = project({
