@@ -43,12 +43,13 @@ environments:
 const disposeAfter = disposedAfterEach();
 
 /**
- * A test here runs the CLI up to eight times, each counted twice (the CLI loads more than the
- * ledger a measured node does), and about a hundred shell commands (three deploys of six targets,
- * a deploy and a check each, and rollbacks): a bound from that work, not the default, which a
- * loaded runner outlasted.
+ * A test here runs the CLI up to eight times and about a hundred shell commands (three deploys of
+ * six targets, a deploy and a check each, and rollbacks). Its bound is that work measured at import
+ * and stretched for the bursts of a CI run, where the file shares two cores with tests that start
+ * fifty processes at once (a test of 4 s alone took over 30 s there): it bounds the wait, never
+ * asserts speed.
  */
-const CLI_RUNS = { timeout: timeoutFor({ nodes: 16, shells: 100 }) };
+const CLI_RUNS = { timeout: timeoutFor({ nodes: 8 * 5, shells: 100 * 2 }) };
 
 function fixture() {
   const p = project({
