@@ -2,6 +2,7 @@
  * `tranche dashboard` as its own process: bound to 127.0.0.1 behind the secret it prints, deaf to
  * another Host name, read-only without a config, and a bad --port named.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +35,18 @@ function get(
   });
 }
 
+/** The sign-in URL a dashboard started as `child` prints. */
+function printedUrl(child: ChildProcess): Promise<string> {
+  let printed = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  return eventually(
+    async () => /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=[\w-]+/.exec(printed)?.[0],
+    'the printed URL',
+  );
+}
+
 const dirs: { dispose(): void }[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) dir.dispose();
@@ -48,15 +61,8 @@ describe('tranche dashboard', () => {
       await withLedgerAt(dir.path('ledger.db'), async () => undefined);
       const child = startCli(['dashboard', '--ledger', dir.path('ledger.db')], { cwd: dir.dir });
       const done = collect(child);
-      let printed = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        printed += chunk.toString();
-      });
       try {
-        const url = await eventually(
-          async () => /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=[\w-]+/.exec(printed)?.[0],
-          'the printed URL',
-        );
+        const url = await printedUrl(child);
         const { origin } = new URL(url);
         expect((await get(`${origin}/`)).status).toBe(403);
         expect((await get(`${origin}/login?token=nope`)).status).toBe(403);
@@ -105,15 +111,8 @@ describe('tranche dashboard', () => {
       dirs.push(dir);
       const child = startCli(['dashboard', '--ledger', 'new.db'], { cwd: dir.dir });
       const done = collect(child);
-      let printed = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        printed += chunk.toString();
-      });
       try {
-        const url = await eventually(
-          async () => /http:\/\/127\.0\.0\.1:(\d+)\/login\?token=[\w-]+/.exec(printed)?.[0],
-          'the printed URL',
-        );
+        const url = await printedUrl(child);
         const { origin } = new URL(url);
         const { cookie } = await get(url);
         const page = await get(`${origin}/`, { cookie });
